@@ -1,0 +1,59 @@
+// swift-tools-version:6.0
+import Foundation
+import PackageDescription
+
+// The numeric targets are always optimised (also in `swift test`'s debug build, which would
+// otherwise run the kernels 20–50× slower) and compiled for the CPU of the machine that builds
+// them, so the SIMD kernels use AVX2 / AVX-512 where present. Set I2F_TARGET_CPU to a named CPU
+// (`x86-64`, `haswell`, `skylake-avx512`, …) to build a binary for other machines.
+let targetCPU = ProcessInfo.processInfo.environment["I2F_TARGET_CPU"] ?? "native"
+let optimised: [SwiftSetting] = [.unsafeFlags(["-O", "-target-cpu", targetCPU])]
+
+let package = Package(
+  name: "i2f",
+  platforms: [.macOS(.v13)],
+  products: [
+    .executable(name: "i2f", targets: ["i2f"])
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
+  ],
+  targets: [
+    // MARK: - Layers, each importing only those below it
+
+    /// 1. Tensors, kernels, the graph and differentiable ops (first and second order).
+    .target(
+      name: "Autodiff",
+      dependencies: [.product(name: "RealModule", package: "swift-numerics")],
+      swiftSettings: optimised),
+
+    /// 2. Dense and matrix-free linear algebra: eigensolver, Lanczos, power iteration, CG.
+    .target(name: "Solvers", dependencies: ["Autodiff"], swiftSettings: optimised),
+
+    /// 3. Models, initialisers, data and tensor files, perturbations, attacks, metrics, I2F.
+    .target(name: "Leakage", dependencies: ["Autodiff", "Solvers", "CZlib"], swiftSettings: optimised),
+
+    /// 4. The terminal UI: a pure render-to-canvas core and a thin ncurses backend.
+    .target(name: "Explorer", dependencies: ["Leakage", "CNCursesW"]),
+
+    /// 5. The command-line tool: `explore` (default) and the headless commands.
+    .executableTarget(
+      name: "i2f",
+      dependencies: ["Explorer", "Leakage", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+
+    // MARK: - System libraries
+
+    /// ncursesw with the C shims Swift cannot import directly (macros, mutable globals).
+    .systemLibrary(name: "CNCursesW", providers: [.apt(["libncursesw5-dev"])]),
+    /// zlib, for gzip-compressed IDX files and PNG output.
+    .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
+
+    // MARK: - Tests
+
+    .testTarget(name: "AutodiffTests", dependencies: ["Autodiff"], swiftSettings: optimised),
+    .testTarget(name: "SolversTests", dependencies: ["Solvers"], swiftSettings: optimised),
+    .testTarget(name: "LeakageTests", dependencies: ["Leakage"], swiftSettings: optimised),
+    .testTarget(name: "ExplorerTests", dependencies: ["Explorer"]),
+  ]
+)

@@ -1,0 +1,2 @@
+import Explorer
+print("i2f")
