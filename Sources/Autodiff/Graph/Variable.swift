@@ -1,0 +1,86 @@
+/// A tensor in a differentiation graph: its value, and (unless it is a leaf or a constant) the
+/// operation that produced it.
+///
+/// Variables are immutable, so a graph can be differentiated any number of times and from several
+/// threads. Every operation records itself only when one of its inputs requires a gradient, so
+/// computations on constants build no graph at all.
+public final class Variable<Scalar: TensorScalar>: Sendable {
+  /// The value computed in the forward pass.
+  public let value: Tensor<Scalar>
+  /// Whether gradients flow to (or through) this variable.
+  public let requiresGrad: Bool
+  /// The operation that produced this variable; nil for leaves and constants.
+  let origin: Operation<Scalar>?
+
+  /// A leaf: a constant, or (with `requiresGrad`) a parameter or input to differentiate against.
+  public init(_ value: Tensor<Scalar>, requiresGrad: Bool = false) {
+    self.value = value
+    self.requiresGrad = requiresGrad
+    self.origin = nil
+  }
+
+  init(_ value: Tensor<Scalar>, origin: Operation<Scalar>) {
+    self.value = value
+    self.requiresGrad = true
+    self.origin = origin
+  }
+
+  public var shape: [Int] { value.shape }
+  public var rank: Int { value.rank }
+  public var count: Int { value.count }
+
+  /// The same value cut off from the graph.
+  public func detached() -> Variable { origin == nil && !requiresGrad ? self : Variable(value) }
+
+  /// A constant leaf holding `value`.
+  public static func constant(_ value: Tensor<Scalar>) -> Variable { Variable(value) }
+
+  /// Records the result of an operation: a graph node when any input requires a gradient,
+  /// otherwise a constant. `rule` receives the cotangent of the result and returns one cotangent per
+  /// input (nil when an input gets none); it must build them from differentiable operations so
+  /// that gradients can themselves be differentiated.
+  public static func record(
+    _ name: StaticString, _ value: Tensor<Scalar>, inputs: [Variable],
+    rule: @escaping @Sendable (BackwardContext<Scalar>) -> [Variable?]
+  ) -> Variable {
+    guard inputs.contains(where: { $0.requiresGrad }) else { return Variable(value) }
+    return Variable(value, origin: Operation(name: name, inputs: inputs, rule: rule))
+  }
+}
+
+/// How a graph node was produced: its inputs and the rule that maps the result's cotangent to
+/// the inputs' cotangents.
+struct Operation<Scalar: TensorScalar>: Sendable {
+  let name: StaticString
+  let inputs: [Variable<Scalar>]
+  let rule: @Sendable (BackwardContext<Scalar>) -> [Variable<Scalar>?]
+
+  init(name: StaticString, inputs: [Variable<Scalar>], rule: @escaping @Sendable (BackwardContext<Scalar>) -> [Variable<Scalar>?]) {
+    self.name = name
+    self.inputs = inputs
+    self.rule = rule
+  }
+}
+
+/// What a backward rule sees.
+///
+/// The cotangent `gradient` may carry extra leading dimensions before the output's shape (a batch
+/// of cotangents: rules are linear in it, so each rule maps the batch at once). Rules must
+/// therefore address dimensions of `gradient` from the end, and return cotangents with the same
+/// leading dimensions followed by each input's shape. When the gradient is computed without
+/// `createGraph`, `inputs` and `output` are detached copies, so nothing the rule does is recorded.
+public struct BackwardContext<Scalar: TensorScalar> {
+  /// The cotangent of the operation's result: `batchShape + output.shape`.
+  public let gradient: Variable<Scalar>
+  /// The operation's inputs, in the order they were recorded.
+  public let inputs: [Variable<Scalar>]
+  /// The operation's result.
+  public let output: Variable<Scalar>
+  /// Which inputs need a cotangent (those on a path to a variable being differentiated against).
+  public let needsGradient: [Bool]
+
+  /// Extra leading dimensions of the cotangent.
+  public var batchShape: [Int] { Array(gradient.shape.prefix(gradient.rank - output.rank)) }
+  /// Number of extra leading dimensions of the cotangent.
+  public var batchRank: Int { gradient.rank - output.rank }
+}

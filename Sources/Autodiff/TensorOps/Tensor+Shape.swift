@@ -1,0 +1,91 @@
+/// Movement of plain tensors: permutation, slicing and zero padding along one axis.
+extension Tensor {
+  /// Dimensions reordered: result dimension `i` is dimension `permutation[i]` of this tensor.
+  public func permuted(_ permutation: [Int]) -> Tensor {
+    precondition(permutation.sorted() == Array(0..<rank), "invalid permutation \(permutation) for rank \(rank)")
+    if permutation == Array(0..<rank) { return self }
+    let outShape = permutation.map { shape[$0] }
+    let inStrides = shape.rowMajorStrides
+    let strides = permutation.map { inStrides[$0] }
+    return Tensor(shape: outShape) { out in
+      guard let op = out.baseAddress else { return }
+      scalars.withUnsafeBufferPointer { x in
+        guard let xp = x.baseAddress else { return }
+        let inner = outShape[rank - 1], innerStride = strides[rank - 1]
+        let rows = out.count / Swift.max(inner, 1)
+        var index = [Int](repeating: 0, count: rank - 1)
+        var offset = 0
+        for r in 0..<rows {
+          let dst = op + r * inner, src = xp + offset
+          if innerStride == 1 { for i in 0..<inner { dst[i] = src[i] } }
+          else { for i in 0..<inner { dst[i] = src[i * innerStride] } }
+          var d = rank - 2
+          while d >= 0 {
+            index[d] += 1
+            offset += strides[d]
+            if index[d] < outShape[d] { break }
+            offset -= strides[d] * outShape[d]
+            index[d] = 0
+            d -= 1
+          }
+        }
+      }
+    }
+  }
+
+  /// The elements `range` along `axis`.
+  public func sliced(axis: Int, _ range: Range<Int>) -> Tensor {
+    let a = normalizedAxis(axis, rank: rank)
+    precondition(range.lowerBound >= 0 && range.upperBound <= shape[a], "slice \(range) out of bounds for extent \(shape[a])")
+    var outShape = shape
+    outShape[a] = range.count
+    let outer = shape[..<a].reduce(1, *), inner = shape[(a + 1)...].reduce(1, *)
+    return Tensor(shape: outShape) { out in
+      scalars.withUnsafeBufferPointer { x in
+        for o in 0..<outer {
+          let src = (o * shape[a] + range.lowerBound) * inner, dst = o * range.count * inner
+          for i in 0..<(range.count * inner) { out[dst + i] = x[src + i] }
+        }
+      }
+    }
+  }
+
+  /// Zeros added before and after the elements along `axis` (the adjoint of slicing).
+  public func padded(axis: Int, before: Int, after: Int) -> Tensor {
+    let a = normalizedAxis(axis, rank: rank)
+    var outShape = shape
+    outShape[a] += before + after
+    let outer = shape[..<a].reduce(1, *), inner = shape[(a + 1)...].reduce(1, *)
+    var out = Tensor(zeros: outShape)
+    out.scalars.withUnsafeMutableBufferPointer { o in
+      scalars.withUnsafeBufferPointer { x in
+        for r in 0..<outer {
+          let src = r * shape[a] * inner, dst = (r * outShape[a] + before) * inner
+          for i in 0..<(shape[a] * inner) { o[dst + i] = x[src + i] }
+        }
+      }
+    }
+    return out
+  }
+
+  /// Tensors of the same shape except along `axis`, joined along it.
+  public static func concatenated(_ parts: [Tensor], axis: Int) -> Tensor {
+    precondition(!parts.isEmpty, "concatenating nothing")
+    let rank = parts[0].rank
+    let a = normalizedAxis(axis, rank: rank)
+    var outShape = parts[0].shape
+    outShape[a] = parts.reduce(0) { $0 + $1.shape[a] }
+    let outer = outShape[..<a].reduce(1, *), inner = outShape[(a + 1)...].reduce(1, *)
+    var scalars: [Scalar] = []
+    scalars.reserveCapacity(outShape.elementCount)
+    for r in 0..<outer {
+      for p in parts {
+        precondition(p.rank == rank && p.shape.enumerated().allSatisfy { $0.offset == a || $0.element == outShape[$0.offset] },
+                     "cannot concatenate shape \(p.shape) with \(outShape) along axis \(a)")
+        let run = p.shape[a] * inner
+        scalars.append(contentsOf: p.scalars[(r * run)..<((r + 1) * run)])
+      }
+    }
+    return Tensor(shape: outShape, scalars: scalars)
+  }
+}
