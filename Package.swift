@@ -53,7 +53,7 @@ let package = Package(
 
     .testTarget(name: "AutodiffTests", dependencies: ["Autodiff"], swiftSettings: optimised),
     .testTarget(name: "SolversTests", dependencies: ["Solvers"], swiftSettings: optimised),
-    .testTarget(name: "LeakageTests", dependencies: ["Leakage"], swiftSettings: optimised),
-    .testTarget(name: "ExplorerTests", dependencies: ["Explorer"]),
+    .testTarget(name: "LeakageTests", dependencies: ["Leakage"], exclude: ["Fixtures"], swiftSettings: optimised),
+    .testTarget(name: "ExplorerTests", dependencies: ["Explorer"], exclude: ["Snapshots"]),
   ]
 )

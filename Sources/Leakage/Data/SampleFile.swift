@@ -1,0 +1,125 @@
+import Autodiff
+import Foundation
+
+/// Samples read from a user's safetensors file: `x` `[B, C, H, W]` (F32/F64 in [0, 1], or U8
+/// scaled by the `max_value` metadata, default 255; `[C, H, W]` is one image) and `y` `[B]`
+/// integer labels. Metadata `class_names` or `num_classes` gives the class count; `item_names`
+/// lets items be addressed by name.
+public enum SampleFile {
+  /// Loads the images at `items` (all when nil) of the file at `path`.
+  public static func load(path: String, items: [SampleAddress.Item]?) throws(DataError) -> Sample {
+    let url = URL(fileURLWithPath: path)
+    let file: SafeTensors
+    do {
+      file = try SafeTensors(contentsOf: url)
+    } catch {
+      throw .tensorFile(error)
+    }
+    return try load(file, path: path, items: items)
+  }
+
+  /// Selects from already parsed tensors; `path` names the file in addresses and errors.
+  public static func load(_ file: SafeTensors, path: String, items: [SampleAddress.Item]?) throws(DataError) -> Sample {
+    let name = file.fileName
+    let xStored: StoredTensor
+    let labels: [Int]
+    do {
+      xStored = try file.stored("x")
+      labels = try file.integers("y")
+    } catch {
+      throw .tensorFile(error)
+    }
+    var shape = xStored.shape
+    if shape.count == 3 { shape.insert(1, at: 0) }
+    guard shape.count == 4, shape.dropFirst().allSatisfy({ $0 > 0 }) else {
+      throw .malformed(file: name, problem: "x has shape \(SafeTensorsError.format(xStored.shape)), expected [B,C,H,W] or [C,H,W]")
+    }
+    let batch = shape[0]
+    guard labels.count == batch, file.tensors["y"].map({ $0.shape.count <= 1 }) == true else {
+      throw .malformed(file: name, problem: "y must hold \(batch) labels ([\(batch)]) to match x \(SafeTensorsError.format(xStored.shape))")
+    }
+    var classNames: [String]?
+    let metadata = file.metadata
+    if metadata[DatasetMetadataKey.classNames] != nil || metadata[DatasetMetadataKey.classCount] != nil {
+      classNames = try Dataset.classNames(metadata: metadata, labels: labels, fileName: name)
+    }
+    if let bad = labels.firstIndex(where: { $0 < 0 || $0 >= (classNames?.count ?? Int.max) }) {
+      let range = classNames.map { "0…\($0.count - 1)" } ?? "non-negative"
+      throw .malformed(file: name, problem: "label \(labels[bad]) of item \(bad) in y is not \(range)")
+    }
+    var itemNames: [String]?
+    if let text = metadata[DatasetMetadataKey.itemNames] {
+      guard let names = JSONValue.parseStringArray(text), names.count == batch else {
+        throw .malformed(file: name, problem: "metadata item_names is not a JSON array of \(batch) strings")
+      }
+      itemNames = names
+    }
+
+    // The pixel values, as Doubles in [0, 1].
+    let values: [Double]
+    switch xStored.dtype {
+    case .f32, .f64:
+      guard let v = xStored.floatingPointValues(as: Double.self) else {
+        throw .malformed(file: name, problem: "x could not be decoded")
+      }
+      if let bad = v.firstIndex(where: { !($0 >= 0 && $0 <= 1) }) {
+        throw .malformed(file: name, problem: "x holds \(v[bad]) at element \(bad); pixel values must lie in [0, 1]")
+      }
+      values = v
+    case .u8:
+      var maxValue = 255.0
+      if let text = metadata[DatasetMetadataKey.maxValue] {
+        guard let m = UInt8(text), m > 0 else {
+          throw .malformed(file: name, problem: "metadata max_value \"\(text)\" is not an integer 1…255")
+        }
+        maxValue = Double(m)
+      }
+      if let bad = xStored.bytes.firstIndex(where: { Double($0) > maxValue }) {
+        throw .malformed(file: name, problem: "x holds \(xStored.bytes[bad]) at element \(bad), above max_value \(Int(maxValue))")
+      }
+      values = xStored.bytes.map { Double($0) / maxValue }
+    case .i64, .i32:
+      throw .tensorFile(.wrongDType(file: name, tensor: "x", dtype: xStored.dtype, expected: [.f32, .f64, .u8]))
+    }
+
+    // The selection.
+    let indices: [Int]
+    if let items {
+      indices = try resolve(items, count: batch, datasetName: path, itemNames: itemNames)
+    } else {
+      indices = Array(0..<batch)
+    }
+    let size = shape.dropFirst().reduce(1, *)
+    var scalars = [Double]()
+    scalars.reserveCapacity(indices.count * size)
+    for i in indices { scalars += values[(i * size)..<((i + 1) * size)] }
+    let address = SampleAddress(source: .file(path), items: items).description
+    let itemAddresses = indices.map { i in "\(path):\(itemNames?[i] ?? String(i))" }
+    return try Sample(address: address, images: Tensor(shape: [indices.count] + shape.dropFirst(), scalars: scalars),
+                      labels: indices.map { labels[$0] }, classNames: classNames, itemAddresses: itemAddresses)
+  }
+
+  /// Indices for an item list against `count` images (names looked up in `itemNames`).
+  static func resolve(_ items: [SampleAddress.Item], count: Int, datasetName: String, itemNames: [String]?) throws(DataError) -> [Int] {
+    var indices: [Int] = []
+    for item in items {
+      switch item {
+      case .index(let i):
+        guard i < count else { throw .indexOutOfRange(dataset: datasetName, index: i, count: count) }
+        indices.append(i)
+      case .range(let r):
+        guard r.upperBound < count else { throw .indexOutOfRange(dataset: datasetName, index: r.upperBound, count: count) }
+        indices += Array(r)
+      case .name(let n):
+        guard let i = itemNames?.firstIndex(where: { $0.lowercased() == n.lowercased() }) else {
+          throw .unknownItem(dataset: datasetName, name: n, valid: itemNames ?? [], count: count)
+        }
+        indices.append(i)
+      }
+    }
+    guard indices.count <= SampleAddress.maxBatch else {
+      throw .invalidAddress(address: datasetName, problem: "selects more than \(SampleAddress.maxBatch) images")
+    }
+    return indices
+  }
+}
