@@ -29,6 +29,8 @@ public enum BinaryFunction: Sendable, Equatable {
 }
 
 extension TensorScalar {
+  @_specialize(where Self == Float)
+  @_specialize(where Self == Double)
   public static func unary(_ f: UnaryFunction, _ x: UnsafeBufferPointer<Self>, _ y: UnsafeMutableBufferPointer<Self>) {
     precondition(x.count == y.count)
     let n = x.count
@@ -76,6 +78,8 @@ extension TensorScalar {
     }
   }
 
+  @_specialize(where Self == Float)
+  @_specialize(where Self == Double)
   public static func binary(
     _ f: BinaryFunction, _ a: UnsafeBufferPointer<Self>, _ aShape: [Int],
     _ b: UnsafeBufferPointer<Self>, _ bShape: [Int],

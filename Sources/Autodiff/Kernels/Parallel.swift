@@ -9,6 +9,10 @@ public enum Parallel {
 
   /// Runs `body` over `0..<count` split into contiguous chunks, one per core when
   /// `count * costPerItem` exceeds `threshold` (roughly flops), else on the calling thread.
+  ///
+  /// Chunks run on the calling thread and on a small pool of persistent workers. A call made while
+  /// the pool is busy (from inside a chunk, or from another thread at the same time) runs its
+  /// chunks on the calling thread, so nesting and concurrent callers are safe.
   @inlinable
   public static func forEachChunk(
     _ count: Int, costPerItem: Int = 1, threshold: Int = 1 << 16,
@@ -20,10 +24,22 @@ public enum Parallel {
       return
     }
     withoutActuallyEscaping(body) { body in
-      let box = UnsafeSendable(body)
-      DispatchQueue.concurrentPerform(iterations: chunks) { c in
+      runChunks(chunks) { c in
         let lo = count * c / chunks, hi = count * (c + 1) / chunks
-        if lo < hi { box.value(lo..<hi) }
+        if lo < hi { body(lo..<hi) }
+      }
+    }
+  }
+
+  /// Runs `body(0)`, …, `body(chunks - 1)`, in parallel where workers are free.
+  @usableFromInline
+  static func runChunks(_ chunks: Int, _ body: (Int) -> Void) {
+    if #available(macOS 15.0, *) {
+      WorkerPool.shared.run(chunks, body)
+    } else {
+      withoutActuallyEscaping(body) { body in
+        let box = UnsafeSendable(body)
+        DispatchQueue.concurrentPerform(iterations: chunks) { box.value($0) }
       }
     }
   }

@@ -39,6 +39,10 @@ public struct Tensor<Scalar: TensorScalar>: Sendable, Equatable {
   }
 
   /// The same scalars converted to another precision.
+  @_specialize(where Scalar == Float, Other == Double)
+  @_specialize(where Scalar == Double, Other == Float)
+  @_specialize(where Scalar == Float, Other == Float)
+  @_specialize(where Scalar == Double, Other == Double)
   public init<Other: TensorScalar>(_ other: Tensor<Other>) {
     self.init(shape: other.shape, scalars: other.scalars.map { Scalar($0) })
   }
@@ -69,14 +73,20 @@ extension Tensor: CustomStringConvertible {
 
 extension Tensor {
   /// Sum of all elements (pairwise within blocks, accumulated in the tensor's precision).
+  @_specialize(where Scalar == Float)
+  @_specialize(where Scalar == Double)
   public func sum() -> Scalar { scalars.reduce(0, +) }
 
   /// Euclidean norm, accumulated in Double.
+  @_specialize(where Scalar == Float)
+  @_specialize(where Scalar == Double)
   public func norm() -> Double {
     scalars.reduce(0.0) { $0 + Double($1) * Double($1) }.squareRoot()
   }
 
   /// Inner product with a tensor of the same shape, accumulated in Double.
+  @_specialize(where Scalar == Float)
+  @_specialize(where Scalar == Double)
   public func dot(_ other: Tensor) -> Double {
     precondition(shape == other.shape, "dot of shapes \(shape) and \(other.shape)")
     var s = 0.0
@@ -85,5 +95,7 @@ extension Tensor {
   }
 
   /// Largest absolute element (0 for an empty tensor).
+  @_specialize(where Scalar == Float)
+  @_specialize(where Scalar == Double)
   public func maxAbs() -> Scalar { scalars.reduce(0) { Swift.max($0, Swift.abs($1)) } }
 }

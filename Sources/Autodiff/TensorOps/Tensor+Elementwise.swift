@@ -1,6 +1,8 @@
 /// Elementwise arithmetic on plain tensors (no graph), with NumPy broadcasting.
 extension Tensor {
   /// `f` applied to every element.
+  @_specialize(where Scalar == Float)
+  @_specialize(where Scalar == Double)
   public func map(_ f: UnaryFunction) -> Tensor {
     Tensor(shape: shape) { out in
       scalars.withUnsafeBufferPointer { Scalar.unary(f, $0, out) }
@@ -8,6 +10,8 @@ extension Tensor {
   }
 
   /// `f(self, other)` elementwise, broadcasting both to a common shape.
+  @_specialize(where Scalar == Float)
+  @_specialize(where Scalar == Double)
   public func combined(with other: Tensor, _ f: BinaryFunction) -> Tensor {
     guard let outShape = broadcastShapes(shape, other.shape) else {
       preconditionFailure("shapes \(shape) and \(other.shape) do not broadcast")
@@ -32,6 +36,8 @@ extension Tensor {
   public static func - (a: Tensor, c: Scalar) -> Tensor { a.map(.shift(-Double(c))) }
 
   /// `self + alpha·other` for tensors of the same shape (the workhorse of optimisers).
+  @_specialize(where Scalar == Float)
+  @_specialize(where Scalar == Double)
   public func adding(_ other: Tensor, scaledBy alpha: Scalar) -> Tensor {
     precondition(shape == other.shape, "shapes \(shape) and \(other.shape) differ")
     var out = self

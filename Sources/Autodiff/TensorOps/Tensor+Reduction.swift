@@ -11,6 +11,8 @@ extension Tensor {
 
   /// Sums the dimensions that broadcasting would expand from `target` to this tensor's shape,
   /// returning a tensor of shape `target` (the adjoint of broadcasting).
+  @_specialize(where Scalar == Float)
+  @_specialize(where Scalar == Double)
   public func summed(toShape target: [Int]) -> Tensor {
     if target == shape { return self }
     precondition(broadcastShapes(target, shape) == shape, "cannot sum shape \(shape) down to \(target)")
@@ -37,6 +39,8 @@ extension Tensor {
   }
 
   /// A copy broadcast to `target` (NumPy rules).
+  @_specialize(where Scalar == Float)
+  @_specialize(where Scalar == Double)
   public func broadcast(to target: [Int]) -> Tensor {
     if target == shape { return self }
     precondition(broadcastShapes(shape, target) == target, "cannot broadcast shape \(shape) to \(target)")
@@ -57,6 +61,8 @@ extension Tensor {
 
 extension Tensor {
   /// The largest element along `axis` (not differentiable; used to stabilise log-sum-exp).
+  @_specialize(where Scalar == Float)
+  @_specialize(where Scalar == Double)
   public func max(axis: Int, keepDims: Bool = false) -> Tensor {
     let a = normalizedAxis(axis, rank: rank)
     let outer = shape[..<a].reduce(1, *), n = shape[a], inner = shape[(a + 1)...].reduce(1, *)

@@ -1,6 +1,8 @@
 /// Movement of plain tensors: permutation, slicing and zero padding along one axis.
 extension Tensor {
   /// Dimensions reordered: result dimension `i` is dimension `permutation[i]` of this tensor.
+  @_specialize(where Scalar == Float)
+  @_specialize(where Scalar == Double)
   public func permuted(_ permutation: [Int]) -> Tensor {
     precondition(permutation.sorted() == Array(0..<rank), "invalid permutation \(permutation) for rank \(rank)")
     if permutation == Array(0..<rank) { return self }
@@ -34,6 +36,8 @@ extension Tensor {
   }
 
   /// The elements `range` along `axis`.
+  @_specialize(where Scalar == Float)
+  @_specialize(where Scalar == Double)
   public func sliced(axis: Int, _ range: Range<Int>) -> Tensor {
     let a = normalizedAxis(axis, rank: rank)
     precondition(range.lowerBound >= 0 && range.upperBound <= shape[a], "slice \(range) out of bounds for extent \(shape[a])")
@@ -51,6 +55,8 @@ extension Tensor {
   }
 
   /// Zeros added before and after the elements along `axis` (the adjoint of slicing).
+  @_specialize(where Scalar == Float)
+  @_specialize(where Scalar == Double)
   public func padded(axis: Int, before: Int, after: Int) -> Tensor {
     let a = normalizedAxis(axis, rank: rank)
     var outShape = shape
@@ -69,6 +75,8 @@ extension Tensor {
   }
 
   /// Tensors of the same shape except along `axis`, joined along it.
+  @_specialize(where Scalar == Float)
+  @_specialize(where Scalar == Double)
   public static func concatenated(_ parts: [Tensor], axis: Int) -> Tensor {
     precondition(!parts.isEmpty, "concatenating nothing")
     let rank = parts[0].rank

@@ -1,8 +1,9 @@
-/// A parsed JSON value, as the safetensors header and the sample metadata need it.
+/// A JSON value: parsed from safetensors headers and configuration files, and built for command
+/// output (objects keep their members in order, so output is stable).
 ///
 /// Integers without a fraction or exponent stay exact (`.integer`), so tensor offsets and shapes
 /// are never rounded through `Double`.
-enum JSONValue: Equatable, Sendable {
+public enum JSONValue: Equatable, Sendable {
   case null
   case bool(Bool)
   case integer(Int)
@@ -12,7 +13,7 @@ enum JSONValue: Equatable, Sendable {
   /// Members in file order; duplicate keys are rejected by the parser.
   case object([(key: String, value: JSONValue)])
 
-  static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
+  public static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
     switch (lhs, rhs) {
     case (.null, .null): return true
     case let (.bool(a), .bool(b)): return a == b
@@ -39,7 +40,7 @@ enum JSONValue: Equatable, Sendable {
   }
 
   /// The value of `key` when this is an object.
-  subscript(key: String) -> JSONValue? {
+  public subscript(key: String) -> JSONValue? {
     guard case .object(let members) = self else { return nil }
     return members.first { $0.key == key }?.value
   }
@@ -53,5 +54,51 @@ enum JSONValue: Equatable, Sendable {
       strings.append(s)
     }
     return strings
+  }
+
+  /// A number, or null when it is missing or not finite (JSON has no NaN or infinity).
+  public static func finite(_ x: Double?) -> JSONValue {
+    guard let x, x.isFinite else { return .null }
+    return .number(x)
+  }
+
+  /// Compact JSON text (numbers in Swift's shortest round-tripping form).
+  public func rendered() -> String {
+    switch self {
+    case .null: return "null"
+    case .bool(let b): return b ? "true" : "false"
+    case .integer(let i): return String(i)
+    case .number(let x):
+      if x == x.rounded(), Swift.abs(x) < 1e15 { return String(Int64(x)) }
+      return x.isFinite ? "\(x)" : "null"
+    case .string(let s): return JSONWriter.quoted(s)
+    case .array(let items): return "[" + items.map { $0.rendered() }.joined(separator: ",") + "]"
+    case .object(let members):
+      return "{" + members.map { JSONWriter.quoted($0.key) + ":" + $0.value.rendered() }.joined(separator: ",") + "}"
+    }
+  }
+
+  /// Parses JSON text; the error names `fileName` and the offset of the problem.
+  public static func parse(_ text: String, fileName: String) throws(DataError) -> JSONValue {
+    do {
+      return try JSONParser.parse(Array(text.utf8))
+    } catch {
+      throw DataError.malformed(file: fileName, problem: "invalid JSON: \(error)")
+    }
+  }
+
+  /// The number, when this is one.
+  public var doubleValue: Double? {
+    switch self {
+    case .integer(let i): return Double(i)
+    case .number(let x): return x
+    default: return nil
+    }
+  }
+
+  /// The string, when this is one.
+  public var stringValue: String? {
+    if case .string(let s) = self { return s }
+    return nil
   }
 }

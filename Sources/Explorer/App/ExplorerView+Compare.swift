@@ -1,0 +1,65 @@
+import Autodiff
+import Foundation
+import Leakage
+
+/// The compare view: one pane per initialisation, same sample and perturbation, with rankings.
+extension ExplorerState {
+  func drawCompare(_ canvas: inout Canvas, context: RenderContext, tick: Int) {
+    let layout = ExplorerLayout.compare(size: canvas.size, paneCount: panes.count)
+    let t = context.theme
+    drawTitle(&canvas, in: layout.title, context: context)
+    let original = panes.lazy.compactMap(\.summary).first.flatMap { Self.heatmapImage($0.images) }
+    // One scale for every image on screen: half of a pane's width each (attack and I2F side by side).
+    let imageSlots = layout.panes.map { r in
+      Rect(x: r.x, y: r.y + 1, width: (r.width - 2) / 2 + 2, height: Swift.max(6, (r.height - 2) / 2))
+    } + [Rect(x: layout.original.x, y: layout.original.y, width: layout.original.width, height: Swift.max(6, layout.original.height / 2))]
+    let scale = Self.sharedScale(original, in: imageSlots, context: context)
+    Self.drawImage(&canvas, original, mapping: Self.pixels, title: "Original", detail: scale?.label(glyphs: context.glyphs) ?? "",
+                   in: imageSlots.last!, scale: scale, placeholder: "…", context: context)
+    let legend = layout.original.droppingTop(imageSlots.last!.height)
+    canvas.draw("left: attack", in: legend, row: 1, style: t.secondary)
+    canvas.draw("right: I2F prediction", in: legend, row: 2, style: t.secondary)
+    canvas.draw("same sample and δ;", in: legend, row: 4, style: t.secondary)
+    canvas.draw("one initialisation", in: legend, row: 5, style: t.secondary)
+    canvas.draw("per pane", in: legend, row: 6, style: t.secondary)
+
+    for (i, rect) in layout.panes.enumerated() where panes.indices.contains(i) {
+      let pane = panes[i]
+      let panel = Panel(title: "\(i + 1) \(pane.weights.shortName)", detail: pane.attack.map { attack_label($0) } ?? "", isFocused: i == focus)
+      canvas.render(panel, in: rect, context: context)
+      let inner = panel.contentRect(in: rect)
+      let halves = inner.top(imageSlots[i].height - 1).columns([.fill, .fill])
+      let status: String
+      switch pane.analysis {
+      case .computing(let f): status = "\(String(Spinner.frame(tick: tick, glyphs: context.glyphs))) \(Int(f * 100))%"
+      case .failed(let text): status = text
+      default: status = "…"
+      }
+      for (half, image) in zip(halves, [pane.attack.flatMap { Self.heatmapImage($0.reconstruction) },
+                                         pane.report.flatMap { Self.heatmapImage($0.predictedImages) }]) {
+        if let image {
+          canvas.render(ImageHeatmap(image: image, mapping: Self.pixels, scale: scale), in: half, context: context)
+        } else {
+          canvas.draw(status, in: half.centered(Size(width: half.width, height: 1)), alignment: .center, style: t.secondary)
+        }
+      }
+      var rows = numbersRows(pane, full: false)
+      if let a = pane.attack {
+        rows += [.pair("attack RMSE", Self.format(a.metrics.rmse)), .pair("attack SSIM", a.metrics.ssim.isFinite ? String(format: "%.3f", a.metrics.ssim) : "—")]
+      }
+      canvas.render(KeyValueTable(rows: rows), in: inner.droppingTop(halves[0].height), context: context)
+    }
+
+    // Rankings: most leakage (lowest RMSE) first, by prediction and by the attacks.
+    let predicted = panes.indices.compactMap { i in panes[i].report.map { (i, $0.expectedRMSE ?? $0.predictedRMSE) } }
+      .sorted { $0.1 < $1.1 }.map { "\(panes[$0.0].weights.shortName) \(Self.format($0.1))" }
+    let achieved = panes.indices.compactMap { i in panes[i].attack.map { (i, $0.metrics.rmse) } }
+      .sorted { $0.1 < $1.1 }.map { "\(panes[$0.0].weights.shortName) \(Self.format($0.1))" }
+    canvas.draw([TextSpan("Most leakage first · predicted RMSE: ", style: t.label), TextSpan(predicted.joined(separator: "  >  "), style: t.value)],
+                at: layout.ranking.origin, clip: layout.ranking)
+    canvas.draw([TextSpan("                   achieved RMSE: ", style: t.label),
+                 TextSpan(achieved.isEmpty ? "run the attacks (A runs all)" : achieved.joined(separator: "  >  "), style: t.value)],
+                at: Point(x: layout.ranking.x, y: layout.ranking.y + 1), clip: layout.ranking)
+    drawStatus(&canvas, in: layout.status, context: context, tick: tick)
+  }
+}

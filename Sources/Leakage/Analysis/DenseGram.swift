@@ -1,0 +1,106 @@
+import Autodiff
+import Solvers
+
+/// The dense path of I2F: `J` materialised row by row (batched `Jᵀ·e_i` products), the Gram
+/// matrix `J·Jᵀ` (dx × dx) formed with one GEMM, and its full eigendecomposition in Float64.
+/// Computed once per (model, weights, sample); after that every δ costs one `J·δ` and two small
+/// matrix–vector products.
+public struct DenseGram: Sendable {
+  /// `J·Jᵀ = U·diag(λ)·Uᵀ`, eigenvalues ascending.
+  public let eigen: SymmetricEigendecomposition
+  /// Eigenvalues at or below this count as zero: `1e-10·λmax`.
+  public let rankTolerance: Double
+
+  /// Relative threshold below which an eigenvalue of J·Jᵀ counts as zero.
+  public static let relativeRankTolerance = 1e-10
+
+  /// Bytes of J in Float64 above which the dense path refuses to run.
+  public static let maxJacobianBytes = 3 << 30
+
+  /// Rows of J computed per batched pass (bounds the memory of the pass).
+  public static let rowsPerPass = 196
+
+  /// Materialises J, forms J·Jᵀ and decomposes it. `progress` receives the fraction done (the
+  /// Jacobian rows are most of the work). Cancellable between passes.
+  public init(_ jacobian: any JacobianProducts, progress: (@Sendable (Double) -> Void)? = nil) throws {
+    let dx = jacobian.inputCount, dtheta = jacobian.parameterCount
+    let bytes = dx.multipliedReportingOverflow(by: dtheta * 8)
+    guard !bytes.overflow, bytes.partialValue <= Self.maxJacobianBytes else {
+      throw AnalysisError.tooLargeForDense(inputCount: dx, parameterCount: dtheta, bytes: bytes.overflow ? Int.max : bytes.partialValue)
+    }
+    var j = [Double](repeating: 0, count: dx * dtheta)
+    var start = 0
+    while start < dx {
+      try Task.checkCancellation()
+      let k = min(Self.rowsPerPass, dx - start)
+      var basis = Tensor<Double>(zeros: [k, dx])
+      for r in 0..<k { basis.scalars[r * dx + start + r] = 1 }
+      let rows = jacobian.transposedProducts(basis)
+      j.withUnsafeMutableBufferPointer { dst in
+        rows.scalars.withUnsafeBufferPointer { src in
+          (dst.baseAddress! + start * dtheta).update(from: src.baseAddress!, count: k * dtheta)
+        }
+      }
+      start += k
+      progress?(0.7 * Double(start) / Double(dx))
+    }
+    try Task.checkCancellation()
+    var gram = [Double](repeating: 0, count: dx * dx)
+    j.withUnsafeBufferPointer { jp in
+      gram.withUnsafeMutableBufferPointer { gp in
+        Double.gemm(transposeA: false, transposeB: true, m: dx, n: dx, k: dtheta, alpha: 1, a: jp.baseAddress!, lda: dtheta,
+                    b: jp.baseAddress!, ldb: dtheta, beta: 0, c: gp.baseAddress!, ldc: dx)
+      }
+    }
+    progress?(0.85)
+    j = []
+    try Task.checkCancellation()
+    eigen = try SymmetricEigendecomposition(symmetric: gram, dimension: dx)
+    rankTolerance = Self.relativeRankTolerance * max(eigen.eigenvalues.last ?? 0, 0)
+    progress?(1)
+  }
+
+  /// λmax of J·Jᵀ.
+  public var lambdaMax: Double { eigen.eigenvalues.last ?? 0 }
+  /// λmin of the full J·Jᵀ (0 up to rounding when it is singular).
+  public var lambdaMin: Double { eigen.eigenvalues.first ?? 0 }
+  /// Number of eigenvalues above ``rankTolerance``.
+  public var rank: Int { eigen.eigenvalues.filter { $0 > rankTolerance }.count }
+  /// Whether J·Jᵀ is invertible at the numerical rank tolerance.
+  public var isFullRank: Bool { rank == eigen.dimension }
+  /// Smallest eigenvalue above the rank tolerance.
+  public var smallestNonzero: Double? { eigen.eigenvalues.first { $0 > rankTolerance } }
+
+  /// `Σ 1/λ` over the numerical rank: `tr((J·Jᵀ)⁺)`.
+  public var traceOfPseudoInverse: Double {
+    eigen.eigenvalues.reduce(0) { $1 > rankTolerance ? $0 + 1 / $1 : $0 }
+  }
+
+  /// `(J·Jᵀ)⁺·b` (ε = 0) or `(J·Jᵀ + εI)⁻¹·b`.
+  public func solve(_ b: [Double], ridge epsilon: Double = 0) throws -> [Double] {
+    let tolerance = rankTolerance
+    return try eigen.apply({ λ in
+      if epsilon > 0 { return λ + epsilon > 0 ? 1 / (λ + epsilon) : 0 }
+      return λ > tolerance ? 1 / λ : 0
+    }, to: b)
+  }
+
+  /// Index into the ascending eigenvalues of the k-th direction (1-based) from the top, or from
+  /// the bottom of the numerical rank.
+  public func eigenIndex(_ end: SpectralEnd, _ k: Int) throws(AnalysisError) -> Int {
+    let n = eigen.dimension, r = rank
+    guard k >= 1, k <= r else {
+      throw .invalidPerturbation("direction \(end):\(k) needs 1 ≤ k ≤ \(r) (the numerical rank of J·Jᵀ)")
+    }
+    return end == .top ? n - k : n - r + k - 1
+  }
+}
+
+/// Which end of the spectrum a singular direction is counted from.
+public enum SpectralEnd: String, Sendable, Codable, CaseIterable, CustomStringConvertible {
+  /// Largest singular values first: perturbations the attack shrugs off.
+  case top
+  /// Smallest nonzero singular values first: perturbations that move the reconstruction most.
+  case bottom
+  public var description: String { rawValue }
+}

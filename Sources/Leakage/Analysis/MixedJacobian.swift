@@ -1,0 +1,123 @@
+import Autodiff
+
+/// The mixed second derivative `J = ∂²L/∂x∂θ` (dx × dθ) at one victim batch, available through
+/// its products. Both products are gradients of gradients:
+/// `J·δ = ∇ₓ⟨∇θL, δ⟩` and `Jᵀ·v = ∇θ⟨∇ₓL, v⟩`.
+///
+/// The graph of (∇ₓL, ∇θL) is built once, with `createGraph`, and every product is one backward
+/// pass over it; a batch of vectors is one batched pass. Vectors are flat: δ has dθ entries (θ in
+/// the network's parameter order) and v has dx entries (the batch of images, row-major).
+public struct MixedJacobian<S: TensorScalar>: Sendable {
+  public let layout: ParameterLayout
+  public let inputShape: [Int]
+  /// The loss L(x0, θ).
+  public let loss: Double
+  let x: Variable<S>
+  let theta: [Variable<S>]
+  let gradX: Variable<S>
+  let gradTheta: Variable<S>
+
+  public init(_ victim: VictimBatch, as: S.Type = S.self) {
+    let (leaves, binding) = victim.weights.bind(victim.network, as: S.self)
+    let x = Variable(Tensor<S>(victim.images), requiresGrad: true)
+    let l = VictimBatch.loss(victim.network, x, binding, labels: victim.labels)
+    let grads = gradients(of: l, withRespectTo: [x] + leaves, createGraph: true)
+    self.layout = ParameterLayout(victim.network)
+    self.inputShape = victim.images.shape
+    self.loss = Double(l.value.scalar)
+    self.x = x
+    self.theta = leaves
+    self.gradX = grads[0]
+    self.gradTheta = Variable.concatenated(grads.dropFirst().map { $0.reshaped([$0.count]) }, axis: 0)
+  }
+
+  /// dx = B·C·H·W.
+  public var inputCount: Int { inputShape.elementCount }
+  /// dθ.
+  public var parameterCount: Int { layout.count }
+  /// The shared gradient g0 = ∇θL(x0, θ), flat.
+  public var sharedGradient: Tensor<S> { gradTheta.value }
+  /// ∇ₓL(x0, θ), flat.
+  public var inputGradient: Tensor<S> { gradX.value.reshaped([inputCount]) }
+
+  /// `J·δ` for δ with dθ entries; dx entries.
+  public func apply(_ delta: Tensor<S>) -> Tensor<S> {
+    applyBatch(delta.reshaped([1, parameterCount])).reshaped([inputCount])
+  }
+
+  /// `Jᵀ·v` for v with dx entries; dθ entries.
+  public func applyTransposed(_ v: Tensor<S>) -> Tensor<S> {
+    applyTransposedBatch(v.reshaped([1, inputCount])).reshaped([parameterCount])
+  }
+
+  /// `J·Jᵀ·v`.
+  public func applyGram(_ v: Tensor<S>) -> Tensor<S> { apply(applyTransposed(v)) }
+
+  /// `J·δ` for each row of `deltas` `[K, dθ]`, in one batched pass: `[K, dx]`.
+  public func applyBatch(_ deltas: Tensor<S>) -> Tensor<S> {
+    precondition(deltas.rank == 2 && deltas.shape[1] == parameterCount, "J·δ needs [K, \(parameterCount)], got \(deltas.shape)")
+    let k = deltas.shape[0]
+    let r = gradients(of: gradTheta, withRespectTo: [x], seed: Variable(deltas))[0].value
+    return r.reshaped([k, inputCount])
+  }
+
+  /// `Jᵀ·v` for each row of `vs` `[K, dx]`, in one batched pass: `[K, dθ]`.
+  @_specialize(where S == Float)
+  @_specialize(where S == Double)
+  public func applyTransposedBatch(_ vs: Tensor<S>) -> Tensor<S> {
+    precondition(vs.rank == 2 && vs.shape[1] == inputCount, "Jᵀ·v needs [K, \(inputCount)], got \(vs.shape)")
+    let k = vs.shape[0]
+    let parts = gradients(of: gradX, withRespectTo: theta, seed: Variable(vs.reshaped([k] + inputShape)))
+    // Interleave the per-parameter blocks [K, …] into rows [K, dθ].
+    return Tensor(shape: [k, parameterCount]) { out in
+      for (p, part) in parts.enumerated() {
+        let n = layout.shapes[p].elementCount, o = layout.offsets[p]
+        part.value.scalars.withUnsafeBufferPointer { src in
+          for row in 0..<k {
+            for j in 0..<n { out[row * parameterCount + o + j] = src[row * n + j] }
+          }
+        }
+      }
+    }
+  }
+}
+
+/// The Jacobian products in Float64 terms, whatever precision they are computed in: what the
+/// spectral solvers and the I2F analysis consume.
+public protocol JacobianProducts: Sendable {
+  var layout: ParameterLayout { get }
+  var inputCount: Int { get }
+  var parameterCount: Int { get }
+  var loss: Double { get }
+  /// "F32" or "F64".
+  var precision: DType { get }
+  /// g0 = ∇θL (flat).
+  var sharedGradientF64: Tensor<Double> { get }
+  /// `J·δ` (dx entries).
+  func product(_ delta: Tensor<Double>) -> Tensor<Double>
+  /// `Jᵀ·v` for each row of `[K, dx]`: `[K, dθ]`.
+  func transposedProducts(_ vs: Tensor<Double>) -> Tensor<Double>
+}
+
+extension JacobianProducts {
+  /// `Jᵀ·v` (dθ entries).
+  public func transposedProduct(_ v: Tensor<Double>) -> Tensor<Double> {
+    transposedProducts(v.reshaped([1, inputCount])).reshaped([parameterCount])
+  }
+
+  /// `J·Jᵀ·v`.
+  public func gramProduct(_ v: Tensor<Double>) -> Tensor<Double> { product(transposedProduct(v)) }
+}
+
+extension MixedJacobian: JacobianProducts {
+  public var precision: DType { S.dtype }
+  public var sharedGradientF64: Tensor<Double> { Tensor<Double>(sharedGradient) }
+
+  public func product(_ delta: Tensor<Double>) -> Tensor<Double> {
+    Tensor<Double>(apply(Tensor<S>(delta)))
+  }
+
+  public func transposedProducts(_ vs: Tensor<Double>) -> Tensor<Double> {
+    Tensor<Double>(applyTransposedBatch(Tensor<S>(vs)))
+  }
+}

@@ -1,0 +1,58 @@
+import Autodiff
+
+/// What the client holds in one federated round: a model with its weights, and the private images
+/// and labels whose gradient it shares.
+public struct VictimBatch: Sendable {
+  public let network: any Network
+  public let weights: ModelWeights
+  /// `[B, C, H, W]`, pixels in [0, 1].
+  public let images: Tensor<Double>
+  public let labels: [Int]
+
+  /// A batch whose images match the network's input shape and whose labels are valid classes.
+  public init(network: any Network, weights: ModelWeights, images: Tensor<Double>, labels: [Int]) throws(AnalysisError) {
+    guard images.rank == 4, Array(images.shape.dropFirst()) == network.spec.inputShape else {
+      throw .shapeMismatch("images \(images.shape) do not fit \(network.spec)")
+    }
+    guard labels.count == images.shape[0] else {
+      throw .shapeMismatch("\(images.shape[0]) images but \(labels.count) labels")
+    }
+    if let bad = labels.first(where: { $0 < 0 || $0 >= network.spec.classCount }) {
+      throw .shapeMismatch("label \(bad) outside 0..<\(network.spec.classCount)")
+    }
+    self.network = network
+    self.weights = weights
+    self.images = images
+    self.labels = labels
+  }
+
+  /// Number of images.
+  public var batchSize: Int { images.shape[0] }
+  /// Input dimension dx = B·C·H·W.
+  public var inputCount: Int { images.count }
+  /// Parameter dimension dθ.
+  public var parameterCount: Int { network.parameterCount }
+
+  /// The training loss the client differentiates: mean cross-entropy over the batch.
+  public static func loss<S>(_ network: any Network, _ x: Variable<S>, _ binding: ParameterBinding<S>, labels: [Int]) -> Variable<S> {
+    network.logits(x, binding).crossEntropy(labels: labels)
+  }
+}
+
+/// Problems an analysis request can have.
+public enum AnalysisError: Error, Equatable, CustomStringConvertible {
+  case shapeMismatch(String)
+  case tooLargeForDense(inputCount: Int, parameterCount: Int, bytes: Int)
+  case invalidPerturbation(String)
+  case solverFailed(String)
+
+  public var description: String {
+    switch self {
+    case .shapeMismatch(let s): s
+    case .tooLargeForDense(let dx, let dt, let bytes):
+      "the dense path would store J (\(dx)×\(dt), \(bytes >> 20) MiB); use --method matrix-free"
+    case .invalidPerturbation(let s): s
+    case .solverFailed(let s): s
+    }
+  }
+}

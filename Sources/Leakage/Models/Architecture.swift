@@ -1,0 +1,101 @@
+import Autodiff
+
+/// The network architectures i2f builds, by their command-line names.
+public enum Architecture: String, CaseIterable, Sendable, Codable, CustomStringConvertible {
+  /// The paper's "LeNet" from the DLG line of work: four 5×5 convolutions with 12 channels,
+  /// padding 2, strides 2, 2, 1, 1, each followed by a sigmoid, then one linear layer.
+  case convnet5
+  /// One sigmoid hidden layer.
+  case mlp
+  /// LeNet-5: conv 6 and 16 channels 5×5 with ReLU and 2×2 max pooling, then linear 120, 84, classes.
+  case lenet5
+  /// A small residual network: 3×3 convolutions, batch normalisation (evaluation mode), ReLU,
+  /// identity or 1×1 shortcuts, global average pooling.
+  case resnet8
+
+  public var description: String { rawValue }
+
+  /// One line for menus and `--help`.
+  public var summary: String {
+    switch self {
+    case .convnet5: "4× conv 5×5 (12 ch, strides 2,2,1,1) + sigmoid, linear"
+    case .mlp: "one sigmoid hidden layer"
+    case .lenet5: "conv 6/16 5×5 + ReLU + max-pool, linear 120/84"
+    case .resnet8: "residual net, 3×3 conv + batch-norm + ReLU, 16/32/64 ch"
+    }
+  }
+}
+
+/// An architecture instantiated for one input shape and class count.
+public struct ModelSpec: Hashable, Sendable, Codable, CustomStringConvertible {
+  public var architecture: Architecture
+  /// `[C, H, W]` of one input image.
+  public var inputShape: [Int]
+  public var classCount: Int
+  /// Hidden width of `mlp` (ignored by the other architectures).
+  public var hiddenWidth: Int
+
+  public init(_ architecture: Architecture, inputShape: [Int], classCount: Int, hiddenWidth: Int = 128) {
+    self.architecture = architecture
+    self.inputShape = inputShape
+    self.classCount = classCount
+    self.hiddenWidth = hiddenWidth
+  }
+
+  public var description: String {
+    let shape = inputShape.map(String.init).joined(separator: "×")
+    return "\(architecture)(\(shape) → \(classCount)\(architecture == .mlp ? ", width \(hiddenWidth)" : ""))"
+  }
+
+  /// The network for this spec, or an error when the input is too small for the architecture.
+  public func makeNetwork() throws(ModelError) -> any Network {
+    guard inputShape.count == 3, inputShape.allSatisfy({ $0 > 0 }) else {
+      throw .invalidInputShape(inputShape, architecture)
+    }
+    guard classCount >= 2 else { throw .invalidClassCount(classCount) }
+    switch architecture {
+    case .convnet5: return ConvNet5(inputShape: inputShape, classCount: classCount)
+    case .mlp:
+      guard hiddenWidth > 0 else { throw .invalidHiddenWidth(hiddenWidth) }
+      return MLP(inputShape: inputShape, classCount: classCount, hiddenWidth: hiddenWidth)
+    case .lenet5:
+      guard inputShape[1] >= 4, inputShape[2] >= 4 else { throw .invalidInputShape(inputShape, architecture) }
+      return LeNet5(inputShape: inputShape, classCount: classCount)
+    case .resnet8:
+      guard inputShape[1] >= 4, inputShape[2] >= 4 else { throw .invalidInputShape(inputShape, architecture) }
+      return ResNet8(inputShape: inputShape, classCount: classCount)
+    }
+  }
+}
+
+/// Problems building or loading a model.
+public enum ModelError: Error, Equatable, CustomStringConvertible {
+  case invalidInputShape([Int], Architecture)
+  case invalidClassCount(Int)
+  case invalidHiddenWidth(Int)
+  case unknownArchitecture(String)
+  /// Weights that do not match the architecture's parameters.
+  case mismatchedWeights(source: String, missing: [String], unexpected: [String], misshapen: [String])
+  case unknownInitializer(String)
+  case invalidTraining(String)
+
+  public var description: String {
+    switch self {
+    case .invalidInputShape(let s, let a):
+      "input shape \(s) does not suit \(a) (expected [channels, height, width] of at least 4×4)"
+    case .invalidClassCount(let k): "class count \(k) must be at least 2"
+    case .invalidHiddenWidth(let w): "hidden width \(w) must be positive"
+    case .unknownArchitecture(let s):
+      "unknown model '\(s)' (choose one of \(Architecture.allCases.map(\.rawValue).joined(separator: ", ")))"
+    case .mismatchedWeights(let source, let missing, let unexpected, let misshapen):
+      "\(source): weights do not match the model: " + [
+        missing.isEmpty ? nil : "missing \(missing.joined(separator: ", "))",
+        unexpected.isEmpty ? nil : "unexpected \(unexpected.joined(separator: ", "))",
+        misshapen.isEmpty ? nil : "wrong shape \(misshapen.joined(separator: ", "))",
+      ].compactMap { $0 }.joined(separator: "; ")
+    case .invalidTraining(let s): s
+    case .unknownInitializer(let s):
+      "unknown initialisation '\(s)' (choose uniform, normal, xavier, kaiming, or a weights file)"
+    }
+  }
+}

@@ -1,0 +1,73 @@
+import Autodiff
+import Foundation
+
+/// Weights as safetensors files with PyTorch `state_dict` names, so a PyTorch user can bring a
+/// model with `safetensors.torch.save_file(model.state_dict(), path)`. Files i2f writes also
+/// record the architecture in their metadata, so they can be reopened without naming it.
+extension ModelWeights {
+  /// Metadata keys i2f writes beside the tensors.
+  public enum MetadataKey {
+    public static let architecture = "i2f.architecture"
+    public static let inputShape = "i2f.input_shape"
+    public static let classCount = "i2f.classes"
+    public static let hiddenWidth = "i2f.hidden_width"
+    public static let provenance = "i2f.provenance"
+  }
+
+  /// Reads `path` and checks it against `network`.
+  public static func load(_ path: String, for network: any Network) throws -> ModelWeights {
+    let file = try SafeTensors(contentsOf: URL(fileURLWithPath: path))
+    var tensors: [String: Tensor<Double>] = [:]
+    let roles = Dictionary(uniqueKeysWithValues: (network.parameters + network.buffers).map { ($0.name, $0.role) })
+    for name in file.names {
+      if roles[name] == .batchCount {
+        let counts = try file.integers(name)
+        tensors[name] = Tensor(shape: [], scalars: [Double(counts.first ?? 0)])
+      } else if let t = try? file.tensor(name, as: Double.self) {
+        tensors[name] = t
+      } else {
+        // Unexpected integer tensors are reported with the other mismatches below.
+        tensors[name] = Tensor(zeros: [0])
+      }
+    }
+    for (name, t) in tensors where t.scalars.contains(where: { !$0.isFinite }) {
+      throw ModelError.mismatchedWeights(source: path, missing: [], unexpected: [], misshapen: ["\(name) holds non-finite values"])
+    }
+    let provenance = file.metadata[MetadataKey.provenance] ?? (path as NSString).lastPathComponent
+    return try ModelWeights(tensors: tensors, provenance: provenance).validated(for: network, source: path)
+  }
+
+  /// The model a file written by i2f was trained for, or nil for files without i2f metadata.
+  public static func storedSpec(_ path: String) throws -> ModelSpec? {
+    let file = try SafeTensors(contentsOf: URL(fileURLWithPath: path))
+    guard let arch = file.metadata[MetadataKey.architecture] else { return nil }
+    guard let architecture = Architecture(rawValue: arch),
+          let shape = file.metadata[MetadataKey.inputShape]?.split(separator: ",").compactMap({ Int($0) }), shape.count == 3,
+          let classes = file.metadata[MetadataKey.classCount].flatMap({ Int($0) })
+    else { throw ModelError.mismatchedWeights(source: path, missing: [], unexpected: [], misshapen: ["unreadable i2f model metadata"]) }
+    let width = file.metadata[MetadataKey.hiddenWidth].flatMap { Int($0) } ?? 128
+    return ModelSpec(architecture, inputShape: shape, classCount: classes, hiddenWidth: width)
+  }
+
+  /// Writes the weights (F32, as PyTorch stores them; batch counters as I64) with the model's spec
+  /// in the metadata. Atomic: a failure leaves no partial file.
+  public func save(to path: String, spec: ModelSpec, extraMetadata: [String: String] = [:]) throws {
+    var file = SafeTensors(fileName: path)
+    for name in tensors.keys.sorted() {
+      guard let t = tensors[name] else { continue }
+      if name.hasSuffix("num_batches_tracked") {
+        try file.set(name, integers: t.scalars.map { Int($0) }, shape: t.shape)
+      } else {
+        file.set(name, Tensor<Float>(t))
+      }
+    }
+    file.metadata = extraMetadata.merging([
+      MetadataKey.architecture: spec.architecture.rawValue,
+      MetadataKey.inputShape: spec.inputShape.map(String.init).joined(separator: ","),
+      MetadataKey.classCount: String(spec.classCount),
+      MetadataKey.hiddenWidth: String(spec.hiddenWidth),
+      MetadataKey.provenance: provenance,
+    ]) { a, _ in a }
+    try file.write(to: URL(fileURLWithPath: path))
+  }
+}

@@ -1,0 +1,90 @@
+import Autodiff
+import Leakage
+
+/// Benchmarks of the numeric core: GEMM throughput and the convnet5 gradient products.
+enum CoreBenchmarks {
+  static var all: [Benchmark] {
+    [gemm(Float.self, key: "gemm_f32_512_gflops"), gemm(Double.self, key: "gemm_f64_512_gflops")]
+      + convnet5(Float.self, suffix: "") + convnet5Products(Double.self, suffix: "_f64")
+  }
+
+  /// C = A·B at 512³ on all cores.
+  static func gemm<S: TensorScalar>(_: S.Type, key: String) -> Benchmark {
+    Benchmark(key: key, unit: .gflops, summary: "\(S.dtype.rawValue) GEMM 512×512×512") { runs in
+      var rng = SeededRandom(seed: 1)
+      let n = 512
+      let a = Tensor<S>.normal([n, n], using: &rng), b = Tensor<S>.normal([n, n], using: &rng)
+      var c = [S](repeating: 0, count: n * n)
+      let ms = Stopwatch.median(runs: max(runs, 10), warmup: 2) {
+        a.scalars.withUnsafeBufferPointer { ap in
+          b.scalars.withUnsafeBufferPointer { bp in
+            c.withUnsafeMutableBufferPointer { cp in
+              S.gemm(transposeA: false, transposeB: false, m: n, n: n, k: n, alpha: 1, a: ap.baseAddress!, lda: n,
+                     b: bp.baseAddress!, ldb: n, beta: 0, c: cp.baseAddress!, ldc: n)
+            }
+          }
+        }
+      }
+      return 2 * Double(n * n * n) / (ms * 1e6)
+    }
+  }
+
+  /// The victim of every core benchmark: convnet5 with uniform weights on one 1×28×28 image.
+  static func convnet5Victim() throws -> VictimBatch {
+    let network = try ModelSpec(.convnet5, inputShape: [1, 28, 28], classCount: 10).makeNetwork()
+    var rng = SeededRandom(seed: 3)
+    let image = Tensor<Double>.uniform([1, 1, 28, 28], using: &rng)
+    return try VictimBatch(network: network, weights: Initializer.uniform.weights(for: network, seed: 0),
+                           images: image, labels: [7])
+  }
+
+  static func convnet5<S: TensorScalar>(_: S.Type, suffix: String) -> [Benchmark] {
+    [
+      Benchmark(key: "convnet5_forward_ms", unit: .milliseconds, summary: "logits of one 1×28×28 image (no graph)") { runs in
+        let victim = try convnet5Victim()
+        let (_, binding) = victim.weights.bind(victim.network, as: S.self, requiresGrad: false)
+        let x = Variable(Tensor<S>(victim.images))
+        return Stopwatch.median(runs: runs) { _ = victim.network.logits(x, binding) }
+      },
+      Benchmark(key: "convnet5_grad_ms", unit: .milliseconds, summary: "∇θL for one image (forward + backward)") { runs in
+        let victim = try convnet5Victim()
+        let (leaves, binding) = victim.weights.bind(victim.network, as: S.self)
+        let x = Variable(Tensor<S>(victim.images))
+        return Stopwatch.median(runs: runs) {
+          _ = gradients(of: VictimBatch.loss(victim.network, x, binding, labels: victim.labels), withRespectTo: leaves)
+        }
+      },
+    ] + convnet5Products(S.self, suffix: suffix)
+  }
+
+  /// J·δ, Jᵀ·v and J·Jᵀ·v on the cached double-backward graph, and J·Jᵀ·v from scratch.
+  static func convnet5Products<S: TensorScalar>(_: S.Type, suffix: String) -> [Benchmark] {
+    func setup() throws -> (MixedJacobian<S>, Tensor<S>, Tensor<S>) {
+      let victim = try convnet5Victim()
+      let jac = MixedJacobian<S>(victim)
+      var rng = SeededRandom(seed: 5)
+      return (jac, Tensor<S>.normal([jac.parameterCount], using: &rng), Tensor<S>.normal([jac.inputCount], using: &rng))
+    }
+    return [
+      Benchmark(key: "convnet5_jdelta_ms\(suffix)", unit: .milliseconds, summary: "one J·δ (\(S.dtype.rawValue), cached graph)") { runs in
+        let (jac, delta, _) = try setup()
+        return Stopwatch.median(runs: runs) { _ = jac.apply(delta) }
+      },
+      Benchmark(key: "convnet5_jtv_ms\(suffix)", unit: .milliseconds, summary: "one Jᵀ·v (\(S.dtype.rawValue), cached graph)") { runs in
+        let (jac, _, v) = try setup()
+        return Stopwatch.median(runs: runs) { _ = jac.applyTransposed(v) }
+      },
+      Benchmark(key: "convnet5_jjt_matvec_ms\(suffix)", unit: .milliseconds, summary: "one J·Jᵀ·v (\(S.dtype.rawValue), cached graph)") { runs in
+        let (jac, _, v) = try setup()
+        return Stopwatch.median(runs: runs) { _ = jac.applyGram(v) }
+      },
+      Benchmark(key: "convnet5_jjt_matvec_cold_ms\(suffix)", unit: .milliseconds,
+                summary: "J·Jᵀ·v including building the double-backward graph (\(S.dtype.rawValue))") { runs in
+        let victim = try convnet5Victim()
+        var rng = SeededRandom(seed: 5)
+        let v = Tensor<S>.normal([victim.inputCount], using: &rng)
+        return Stopwatch.median(runs: runs) { _ = MixedJacobian<S>(victim).applyGram(v) }
+      },
+    ]
+  }
+}

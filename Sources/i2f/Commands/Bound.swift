@@ -1,0 +1,92 @@
+import ArgumentParser
+import Autodiff
+import Foundation
+import Leakage
+
+/// `i2f bound`: the I2F numbers for one victim and one perturbation, headless.
+struct Bound: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Compute I2F, its bounds and the spectrum of J·Jᵀ for one sample and perturbation.",
+    discussion: """
+      Prints ‖J·δ‖, λmax and λmin of J·Jᵀ (eigenvalues, i.e. squared singular values of J), the \
+      numerical rank, ‖I2F(δ)‖ exactly and with the ridge ε, the lower bound ‖J·δ‖/λmax, the upper \
+      bound ‖J·δ‖/λmin (full rank only), and for Gaussian noise the expected reconstruction RMSE.
+      """)
+
+  @OptionGroup var scenario: ScenarioOptions
+
+  @Option(help: "How the spectrum is computed: auto, dense, matrix-free.")
+  var method = "auto"
+
+  @Option(help: "Precision of the Jacobian products: f32 or f64 (the dense eigendecomposition is always f64).")
+  var precision = "f64"
+
+  @Option(help: "Reconstruction RMSE to find the Gaussian σ for (pixels in [0, 1]).")
+  var targetRmse = 0.1
+
+  @Flag(help: "Print one JSON object instead of a table.")
+  var json = false
+
+  func run() throws {
+    let start = Date()
+    let s = try scenario.scenario()
+    guard let method = LeakageAnalysis.Method(rawValue: method) else {
+      throw ValidationError("--method must be auto, dense or matrix-free")
+    }
+    guard let dtype = ["f32": DType.float32, "f64": .float64][precision.lowercased()] else {
+      throw ValidationError("--precision must be f32 or f64")
+    }
+    let victim = try s.victim(using: scenario.catalogue())
+    let analysis = try LeakageAnalysis(victim, method: method, precision: dtype)
+    let delta = try s.delta(for: analysis)
+    let ridge = s.ridge.epsilon(lambdaMax: analysis.lambdaMax)
+    let r = try analysis.evaluate(delta: delta, ridge: ridge, gaussianSigma: s.perturbation.gaussianSigma)
+    let seconds = Date().timeIntervalSince(start)
+    if json {
+      print(Self.json(r, scenario: s, victim: victim, seconds: seconds, targetRMSE: targetRmse).rendered())
+    } else {
+      print(Self.table(r, scenario: s, victim: victim, seconds: seconds, targetRMSE: targetRmse))
+    }
+  }
+
+  static func json(_ r: I2FReport, scenario s: Scenario, victim: VictimBatch, seconds: Double, targetRMSE: Double) -> JSONValue {
+    .object([
+      ("model", .string(victim.network.spec.description)), ("weights", .string(victim.weights.provenance)),
+      ("sample", .string(s.sample)), ("perturbation", .string(s.perturbation.description)),
+      ("loss", .finite(r.loss)), ("grad_norm", .finite(r.gradientNorm)), ("delta_norm", .finite(r.deltaNorm)),
+      ("jdelta_norm", .finite(r.jDeltaNorm)), ("lambda_max", .finite(r.lambdaMax)), ("lambda_min", .finite(r.lambdaMin)),
+      ("rank", r.rank.map { .integer($0) } ?? .null), ("condition", .finite(r.condition)),
+      ("i2f_norm", .finite(r.i2fNorm)), ("i2f_ridge_norm", .finite(r.i2fRidgeNorm)), ("ridge", .finite(r.ridge)),
+      ("i2f_lb", .finite(r.lowerBound)), ("i2f_ub", .finite(r.upperBound)), ("predicted_rmse", .finite(r.predictedRMSE)),
+      ("expected_rmse", .finite(r.expectedRMSE)), ("trace_inverse", .finite(r.traceOfInverse)),
+      ("sigma_for_target_rmse", .finite(r.sigma(forTargetRMSE: targetRMSE))), ("target_rmse", .finite(targetRMSE)),
+      ("dx", .integer(r.inputCount)), ("dtheta", .integer(r.parameterCount)), ("method", .string(r.method)),
+      ("iterations", .integer(r.iterations)), ("converged", .bool(r.converged)), ("seconds", .finite(seconds)),
+    ])
+  }
+
+  static func table(_ r: I2FReport, scenario s: Scenario, victim: VictimBatch, seconds: Double, targetRMSE: Double) -> String {
+    var t = Table()
+    t.add("model", victim.network.spec.description, "weights: \(victim.weights.provenance)")
+    t.add("sample", s.sample, "dx = \(r.inputCount), dθ = \(r.parameterCount), labels \(victim.labels)")
+    t.add("perturbation", s.perturbation.label)
+    t.add("loss", r.loss)
+    t.add("‖g0‖", r.gradientNorm, "shared gradient")
+    t.add("‖δ‖", r.deltaNorm, "‖δ‖/‖g0‖ = \(Table.format(r.relativeDelta))")
+    t.add("‖J·δ‖", r.jDeltaNorm)
+    t.add("λmax(J·Jᵀ)", r.lambdaMax, "eigenvalue; σmax(J) = \(Table.format(r.lambdaMax.squareRoot()))")
+    t.add("λmin(J·Jᵀ)", r.lambdaMin, r.rank == r.inputCount ? "" : "J·Jᵀ is singular")
+    t.add("rank", r.rank.map(String.init) ?? "—", r.rank == nil ? "matrix-free path: not computed" : "of \(r.inputCount) (eigenvalues > 1e-10·λmax)")
+    t.add("condition", r.condition)
+    t.add("‖I2F(δ)‖", r.i2fNorm, r.rank == r.inputCount ? "(J·Jᵀ)⁻¹·J·δ" : "pseudo-inverse over the rank")
+    t.add("‖I2F_ε(δ)‖", r.i2fRidgeNorm, "ridge ε = \(Table.format(r.ridge)) (\(s.ridge))")
+    t.add("lower bound", r.lowerBound, "‖J·δ‖/λmax")
+    t.add("upper bound", r.upperBound, r.upperBound == nil ? "undefined: J·Jᵀ is rank-deficient" : "‖J·δ‖/λmin")
+    t.add("predicted RMSE", r.predictedRMSE, "‖I2F‖/√dx, pixels in [0, 1]")
+    if let e = r.expectedRMSE { t.add("expected RMSE", e, "√(σ²·tr((J·Jᵀ)⁺)/dx) over Gaussian draws") }
+    t.add("σ for RMSE \(Table.format(targetRMSE))", r.sigma(forTargetRMSE: targetRMSE), "Gaussian noise level")
+    t.add("method", r.method, r.iterations > 0 ? "\(r.iterations) solver iterations\(r.converged ? "" : ", NOT converged")" : "")
+    t.add("time", String(format: "%.2f s", seconds))
+    return t.rendered()
+  }
+}

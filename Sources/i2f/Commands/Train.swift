@@ -1,0 +1,79 @@
+import ArgumentParser
+import Foundation
+import Leakage
+
+/// `i2f train`: train a model on a data set and save its weights, for the `trained` initialisation.
+struct Train: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Train a model on a data set for a few epochs and save the weights (safetensors).",
+    discussion: "The saved file works as --init FILE everywhere, and the explorer lists it under initialisations.")
+
+  @Option(help: "Architecture: \(Architecture.allCases.map(\.rawValue).joined(separator: ", ")).")
+  var model = "convnet5"
+
+  @Option(help: "Hidden width of the mlp.")
+  var width = 128
+
+  @Option(name: .customLong("init"), help: "Starting weights: uniform, normal, xavier, kaiming, or a weights file.")
+  var initialization = "kaiming"
+
+  @Option(help: "Seed of the initialisation, the shuffling and the hold-out split.")
+  var seed: UInt64 = 0
+
+  @Option(help: "Data set: digits, faces, photos (embedded), mnist, mnist-train, cifar10, cifar10-train (need --data).")
+  var dataset = "digits"
+
+  @Option(help: "Directory with your MNIST IDX files or CIFAR-10 binary batches.")
+  var data: String?
+
+  @Option(help: "Directory of the embedded samples.")
+  var samples: String?
+
+  @Option(help: "Epochs.")
+  var epochs = 5
+
+  @Option(help: "Mini-batch size.")
+  var batchSize = 32
+
+  @Option(help: "Optimizer: adam or sgd (momentum 0.9).")
+  var optimizer = "adam"
+
+  @Option(help: "Learning rate.")
+  var lr = 1e-2
+
+  @Option(help: "Fraction of the data held out to measure accuracy.")
+  var holdOut = 0.1
+
+  @Option(help: "Output file (default: Weights/MODEL-DATASET.safetensors).")
+  var output: String?
+
+  func run() throws {
+    guard let arch = Architecture(rawValue: model.lowercased()) else { throw ModelError.unknownArchitecture(model) }
+    guard let opt = TrainingConfiguration.Optimizer(rawValue: optimizer.lowercased()) else { throw ValidationError("--optimizer must be adam or sgd") }
+    let catalogue = SampleCatalogue(samplesDirectory: samples.map { URL(fileURLWithPath: $0) }, dataDirectory: data.map { URL(fileURLWithPath: $0) })
+    let set = try catalogue.dataset(named: dataset)
+    let network = try ModelSpec(arch, inputShape: set.imageShape, classCount: max(set.classCount, 2), hiddenWidth: width).makeNetwork()
+    let start = try WeightSource(parsing: initialization, seed: seed).weights(for: network)
+    var config = TrainingConfiguration()
+    config.optimizer = opt
+    config.learningRate = lr
+    config.epochs = epochs
+    config.batchSize = batchSize
+    config.holdOut = holdOut
+    config.seed = seed
+    let path = output ?? "Weights/\(arch.rawValue)-\(set.name).safetensors"
+    print("training \(network.spec) on \(set.name) (\(set.count) images, \(Int(holdOut * 100))% held out), \(opt.rawValue) lr \(lr), \(epochs) epochs")
+    var bar = ProgressLine(total: 1)
+    let begin = Date()
+    let (weights, reports) = try Trainer.train(network, from: start, on: set, configuration: config, progress: { epoch, done, total, loss in
+      if bar.total != total { bar = ProgressLine(total: total) }
+      bar.update(done, "epoch \(epoch)/\(epochs)  loss \(Table.format(loss))")
+    }, epochDone: { r in
+      bar.finish()
+      print("epoch \(r.epoch): mean loss \(Table.format(r.meanLoss)), held-out accuracy \(String(format: "%.1f%%", 100 * r.heldOutAccuracy))")
+    })
+    try FileManager.default.createDirectory(at: URL(fileURLWithPath: path).deletingLastPathComponent(), withIntermediateDirectories: true)
+    try weights.save(to: path, spec: network.spec, extraMetadata: ["i2f.held_out_accuracy": String(reports.last?.heldOutAccuracy ?? 0)])
+    print("saved \(path) (\(String(format: "%.1f", Date().timeIntervalSince(begin))) s); use it with --init \(path)")
+  }
+}

@@ -1,2 +1,0 @@
-import Explorer
-print("i2f")
