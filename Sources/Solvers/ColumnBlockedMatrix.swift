@@ -23,10 +23,10 @@ struct ColumnBlockedMatrix {
   static func withZeros<R, E: Error>(
     rowCount: Int, columnCount: Int, _ body: (ColumnBlockedMatrix) throws(E) -> R
   ) throws(E) -> R {
-    // The widest block (at most 8 vectors) that keeps a block within 512 KiB, a quarter of the L2
-    // cache, and is not wider than the matrix.
+    // The widest block (at most 8 vectors) that keeps a block within 1 MiB, half the L2 cache,
+    // and is not wider than the matrix.
     var v = 8
-    while v > 1 && (rowCount * v * 64 > 512 * 1024 || (v / 2) * 8 >= columnCount) { v /= 2 }
+    while v > 1 && (rowCount * v * 64 > 1024 * 1024 || (v / 2) * 8 >= columnCount) { v /= 2 }
     let blocks = max(1, (columnCount + 8 * v - 1) / (8 * v))
     let base = UnsafeMutablePointer<SIMD8<Double>>.allocate(capacity: blocks * rowCount * v)
     base.initialize(repeating: SIMD8<Double>(), count: blocks * rowCount * v)
@@ -37,17 +37,20 @@ struct ColumnBlockedMatrix {
   /// Entry `(row, column)`.
   subscript(row: Int, column: Int) -> Double {
     get { block(column / blockWidth)[row * vectorsPerRow + (column % blockWidth) / 8][column % 8] }
-    nonmutating set { block(column / blockWidth)[row * vectorsPerRow + (column % blockWidth) / 8][column % 8] = newValue }
+    nonmutating set {
+      block(column / blockWidth)[row * vectorsPerRow + (column % blockWidth) / 8][column % 8] = newValue
+    }
   }
 
   /// Copies row `rows[k]` to row `k` of the row-major `destination` (rows `rowStride` apart).
   func copyRows(_ rows: [Int], to destination: UnsafeMutablePointer<Double>, rowStride: Int) {
-    let width = blockWidth
+    let width = blockWidth, rowBytes = width * MemoryLayout<Double>.stride
     for b in 0..<blockCount {
-      let source = UnsafeMutableRawPointer(block(b)).assumingMemoryBound(to: Double.self)
+      let source = UnsafeRawPointer(block(b))
       let column = b * width, count = min(width, columnCount - column)
       for (k, row) in rows.enumerated() {
-        (destination + k * rowStride + column).update(from: source + row * width, count: count)
+        UnsafeMutableRawPointer(destination + k * rowStride + column)
+          .copyMemory(from: source + row * rowBytes, byteCount: count * MemoryLayout<Double>.stride)
       }
     }
   }

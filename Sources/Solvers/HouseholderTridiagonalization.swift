@@ -21,9 +21,9 @@ struct HouseholderTridiagonalization {
 
   let dimension: Int
   /// The diagonal of `T` (n entries).
-  private(set) var diagonal: [Double]
+  let diagonal: [Double]
   /// The off-diagonal of `T` (n − 1 entries).
-  private(set) var offDiagonal: [Double]
+  let offDiagonal: [Double]
   /// Row `k` holds reflector `v_k` in columns `k+1 ..< n` (with `v_k[k+1] = 1`); other entries are
   /// workspace. `H_k = I − τ_k·v_k·v_kᵀ` and `Q = H_0·H_1 ⋯ H_{n−2}`.
   private let reflectors: [Double]
@@ -40,8 +40,10 @@ struct HouseholderTridiagonalization {
     var tau = [Double](repeating: 0, count: max(n - 1, 0))
     if n > 0 {
       // Panel vectors as rows [V; W; V] (so that [V; W] and [W; V] are both contiguous), then
-      // 2·panelSize correction coefficients and an accumulator of length n.
-      var workspace = [Double](repeating: 0, count: 3 * Self.panelSize * n + 2 * Self.panelSize + n)
+      // 2·panelSize correction coefficients and one accumulator of length n per extra piece of
+      // the symmetric product.
+      let count = 3 * Self.panelSize * n + 2 * Self.panelSize + (Self.productPieces - 1) * n
+      var workspace = [Double](repeating: 0, count: count)
       try a.withUnsafeMutableBufferPointer { a in
         try workspace.withUnsafeMutableBufferPointer { workspace in
           try Self.reduce(a.baseAddress!, n: n, workspace: workspace.baseAddress!, d: &d, e: &e, tau: &tau)
@@ -123,28 +125,38 @@ struct HouseholderTridiagonalization {
     d[n - 1] = A[(n - 1) * n + n - 1]
   }
 
+  /// Pieces of equal area that the triangle of ``upperSymmetricProduct`` is cut into.
+  static let productPieces = 8
+
   /// `y = S·v` for the symmetric `m × m` matrix `S` whose upper triangle is stored row-major (row
   /// `r` from its diagonal entry, rows `rowStride` apart). One pass over the triangle: row `r`
-  /// gives `y[r]` a dot product and, by symmetry, adds `S[r, c]·v[r]` to every later `y[c]`. Two
-  /// sets of rows of equal area run on two cores, the second into `scratch`, then are summed.
+  /// gives `y[r]` a dot product and, by symmetry, adds `S[r, c]·v[r]` to every later `y[c]`.
+  /// The rows are cut into pieces of equal area, shared out to the cores; each piece sums into
+  /// its own accumulator (`y`, then `m` entries of `scratch` each), added up in a fixed order, so
+  /// the result does not depend on which core ran which piece.
   private static func upperSymmetricProduct(
     _ S: UnsafePointer<Double>, rowStride: Int, order m: Int, _ v: UnsafePointer<Double>,
     into y: UnsafeMutablePointer<Double>, scratch: UnsafeMutablePointer<Double>
   ) {
-    // Rows 0..<split hold about half of the triangle's m²/2 entries.
-    let split = max(0, m - Int((Double(m) * 0.5.squareRoot()).rounded()))
-    y.update(repeating: 0, count: m)
-    scratch.update(repeating: 0, count: m - split)
-    Parallel.forEachChunk(2, costPerItem: m * m / 2) { parts in
-      for part in parts {
-        let rows = part == 0 ? 0..<split : split..<m
-        let accumulator = part == 0 ? y : scratch - split  // indexed by row
-        for r in rows {
-          upperRowProduct(S + r * rowStride + r, count: m - r, v + r, accumulator + r)
-        }
+    // Piece p starts at the row above which a fraction p/pieces of the triangle lies; it only
+    // writes entries from its first row on.
+    let pieces = productPieces
+    func start(_ p: Int) -> Int {
+      p == pieces ? m : m - Int((Double(m) * (1 - Double(p) / Double(pieces)).squareRoot()).rounded())
+    }
+    func accumulator(_ p: Int) -> UnsafeMutablePointer<Double> { p == 0 ? y : scratch + (p - 1) * m }
+    forEachItem(pieces, costPerItem: m * m / (2 * pieces)) { piece in
+      let first = start(piece), sums = accumulator(piece)
+      (sums + first).update(repeating: 0, count: m - first)
+      for r in first..<start(piece + 1) {
+        upperRowProduct(S + r * rowStride + r, count: m - r, v + r, sums + r)
       }
     }
-    VectorKernels.axpy(1, scratch, y + split, count: m - split)
+    y.update(repeating: 0, count: start(0))
+    for piece in 1..<pieces {
+      let first = start(piece)
+      VectorKernels.axpy(1, accumulator(piece) + first, y + first, count: m - first)
+    }
   }
 
   /// One row of ``upperSymmetricProduct``: `y[0] += Σ_c a[c]·v[c]`, `y[c] += a[c]·v[0]` for `c ≥ 1`.

@@ -67,18 +67,16 @@ struct PlaneRotationSequence {
   func apply(to matrix: ColumnBlockedMatrix) {
     guard count > 0 else { return }
     let schedule = wavefrontSchedule()
-    Parallel.forEachChunk(matrix.blockCount, costPerItem: 4 * count * matrix.blockWidth) { blocks in
+    forEachItem(matrix.blockCount, costPerItem: 4 * count * matrix.blockWidth) { b in
       // Eigenvector entries far from where a vector lives decay past the normal range; flushing
       // them to zero (an error below 1e-308 in a unit vector) avoids slow microcode assists.
       let mode = FloatingPointMode.flushingSubnormals()
       defer { mode.restore() }
-      for b in blocks {
-        switch matrix.vectorsPerRow {
-        case 8: schedule.apply(to: matrix.block(b), as: EightVectors.self)
-        case 4: schedule.apply(to: matrix.block(b), as: FourVectors.self)
-        case 2: schedule.apply(to: matrix.block(b), as: TwoVectors.self)
-        default: schedule.apply(to: matrix.block(b), as: OneVector.self)
-        }
+      switch matrix.vectorsPerRow {
+      case 8: schedule.apply(to: matrix.block(b), as: EightVectors.self)
+      case 4: schedule.apply(to: matrix.block(b), as: FourVectors.self)
+      case 2: schedule.apply(to: matrix.block(b), as: TwoVectors.self)
+      default: schedule.apply(to: matrix.block(b), as: OneVector.self)
       }
     }
   }

@@ -1,11 +1,12 @@
 /// Eigenvalues and eigenvectors of a symmetric tridiagonal matrix by the implicit QL/QR iteration
 /// with Wilkinson shifts (the algorithm of LAPACK's `dsteqr`).
 ///
-/// Each unreduced block is iterated by QL or QR, whichever chases the bulge towards the end with the
-/// larger diagonal entry; 2×2 blocks are solved in closed form. The rotations are recorded and
-/// applied in batches to the rows of a caller's matrix (see ``PlaneRotationSequence``): starting
-/// from the identity, row `k` becomes the eigenvector of eigenvalue `k`. The dense eigensolver and
-/// Lanczos (for its small projected matrix) both use this one implementation.
+/// Each unreduced block is iterated by QL or QR so that eigenvalues emerge at its end with the
+/// smaller diagonal entry (LAPACK's choice, good for graded matrices); 2×2 blocks are solved in
+/// closed form. The rotations are recorded and applied in batches to the rows of a caller's matrix
+/// (see ``PlaneRotationSequence``): starting from the identity, row `k` becomes the eigenvector of
+/// eigenvalue `k`. The dense eigensolver and Lanczos (for its small projected matrix) both use
+/// this one implementation.
 enum SymmetricTridiagonalEigensolver {
   /// Rotations recorded before they are applied in one batch.
   static let batchSize = 1 << 15

@@ -2,8 +2,8 @@ import Autodiff
 import Solvers
 import Testing
 
-/// Every iterative solver stops with `CancellationError` once its task is cancelled. The operator
-/// cancels the task on its first application, so the check between iterations must fire.
+/// Every solver stops with `CancellationError` once its task is cancelled. The operator cancels
+/// the task on its first application, so the check between iterations must fire.
 struct CancellationTests {
   /// A well-conditioned operator that cancels the current task when applied.
   static func selfCancellingOperator() -> MatrixFreeOperator {
@@ -36,6 +36,16 @@ struct CancellationTests {
   @Test func hutchinsonStops() async {
     await #expect(throws: CancellationError.self) {
       try await Task { try HutchinsonTraceEstimator().traceOfInverse(of: Self.selfCancellingOperator()) }.value
+    }
+  }
+
+  @Test func denseDecompositionStops() async {
+    let a = TestMatrices.withSpectrum((0..<100).map { Double($0) }, seed: 121)
+    await #expect(throws: CancellationError.self) {
+      try await Task {
+        withUnsafeCurrentTask { $0?.cancel() }
+        return try SymmetricEigendecomposition(symmetric: a, dimension: 100)
+      }.value
     }
   }
 }

@@ -126,8 +126,10 @@ struct SymmetricEigendecompositionTests {
   }
 
   @Test func extremeMagnitudesStayFinite() throws {
-    let tiny = try SymmetricEigendecomposition(symmetric: [3e-310, 1e-310, 1e-310, 3e-310], dimension: 2)
-    #expect(abs(tiny.eigenvalues[0] - 2e-310) <= 1e-323 && abs(tiny.eigenvalues[1] - 4e-310) <= 1e-323)
+    let u = 0x1p-1030  // subnormal
+    let tiny = try SymmetricEigendecomposition(symmetric: [3 * u, u, u, 3 * u], dimension: 2)
+    #expect(abs(tiny.eigenvalues[0] - 2 * u) <= 2 * .leastNonzeroMagnitude)
+    #expect(abs(tiny.eigenvalues[1] - 4 * u) <= 2 * .leastNonzeroMagnitude)
     let huge = try SymmetricEigendecomposition(symmetric: [1e308, 1e308, 1e308, 1e308], dimension: 2)
     #expect(abs(huge.eigenvalues[0]) <= 1e293)
     // The sum 2e308 is beyond Double: reported as infinity, never NaN.
