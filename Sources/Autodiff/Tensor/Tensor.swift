@@ -44,7 +44,11 @@ public struct Tensor<Scalar: TensorScalar>: Sendable, Equatable {
   @_specialize(where Scalar == Float, Other == Float)
   @_specialize(where Scalar == Double, Other == Double)
   public init<Other: TensorScalar>(_ other: Tensor<Other>) {
-    self.init(shape: other.shape, scalars: other.scalars.map { Scalar($0) })
+    if let same = other as? Tensor<Scalar> {
+      self = same
+    } else {
+      self.init(shape: other.shape, scalars: other.scalars.map { Scalar($0) })
+    }
   }
 
   /// Number of elements.

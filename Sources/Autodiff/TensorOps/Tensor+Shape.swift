@@ -5,8 +5,9 @@ extension Tensor {
   @_specialize(where Scalar == Double)
   public func permuted(_ permutation: [Int]) -> Tensor {
     precondition(permutation.sorted() == Array(0..<rank), "invalid permutation \(permutation) for rank \(rank)")
-    if permutation == Array(0..<rank) { return self }
     let outShape = permutation.map { shape[$0] }
+    // Moving only extent-1 dimensions leaves the memory order unchanged: a reshape.
+    if permutation.filter({ shape[$0] != 1 }) == (0..<rank).filter({ shape[$0] != 1 }) { return reshaped(outShape) }
     let inStrides = shape.rowMajorStrides
     let strides = permutation.map { inStrides[$0] }
     return Tensor(shape: outShape) { out in

@@ -10,14 +10,21 @@ public struct MatrixFreeSpectrum: Sendable {
   public let lanczosIterations: Int
   public let converged: Bool
 
-  /// Extremal eigenvalues to relative residual `tolerance`.
+  /// Extremal eigenvalues to relative residual `tolerance` (at most `maxIterations` products,
+  /// default dx: Lanczos is then exact up to rounding).
   public init(_ jacobian: any JacobianProducts, tolerance: Double = 1e-8, maxIterations: Int? = nil) throws {
-    let lanczos = Lanczos(largest: 1, smallest: 1, tolerance: tolerance, maxIterations: maxIterations, seed: 1)
+    let lanczos = Lanczos(largest: 1, smallest: 1, tolerance: tolerance, maxIterations: maxIterations ?? jacobian.inputCount, seed: 1)
     let result = try lanczos.eigenpairs(of: Self.gramOperator(jacobian))
     lambdaMax = result.largestEigenvalue ?? 0
     lambdaMin = result.smallestEigenvalue ?? 0
     lanczosIterations = result.iterations
     converged = result.converged
+  }
+
+  /// λmax of J·Jᵀ alone, to relative residual `tolerance`: the cheap half of the I2F lower bound.
+  public static func largestEigenvalue(_ jacobian: any JacobianProducts, tolerance: Double = 1e-6) throws -> (value: Double, iterations: Int) {
+    let r = try Lanczos(largest: 1, smallest: 0, tolerance: tolerance, seed: 1).eigenpairs(of: gramOperator(jacobian))
+    return (r.largestEigenvalue ?? 0, r.iterations)
   }
 
   /// `v ↦ J·Jᵀ·v` as a solver operator.

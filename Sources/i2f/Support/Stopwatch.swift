@@ -9,11 +9,11 @@ struct Stopwatch {
   var seconds: Double { milliseconds / 1000 }
 
   /// The median wall time of `body` over `runs` runs (after `warmup` untimed runs), in milliseconds.
-  static func median(runs: Int, warmup: Int = 1, _ body: () -> Void) -> Double {
-    for _ in 0..<warmup { body() }
-    let times = (0..<max(runs, 1)).map { _ -> Double in
+  static func median(runs: Int, warmup: Int = 1, _ body: () throws -> Void) rethrows -> Double {
+    for _ in 0..<warmup { try body() }
+    let times = try (0..<max(runs, 1)).map { _ -> Double in
       let s = Stopwatch()
-      body()
+      try body()
       return s.milliseconds
     }.sorted()
     return times[times.count / 2]
