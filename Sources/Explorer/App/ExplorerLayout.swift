@@ -23,8 +23,12 @@ public enum ExplorerLayout {
     let numbersWidth = size.width >= 120 ? 46 : 40
     let attackWidth = size.width >= 120 ? 40 : 0
     let info = body[1].columns([.fixed(numbersWidth), .fill, .fixed(attackWidth)])
-    return Main(title: rows[0], images: images, numbers: info[0], spectrum: info[1],
-                attack: attackWidth > 0 ? info[2] : info[1].bottom(info[1].height / 2), status: rows[2])
+    if attackWidth > 0 {
+      return Main(title: rows[0], images: images, numbers: info[0], spectrum: info[1], attack: info[2], status: rows[2])
+    }
+    // Narrow: the spectrum above the attack, beside the numbers.
+    let right = info[1].rows([.fixed(info[1].height * 2 / 5), .fill])
+    return Main(title: rows[0], images: images, numbers: info[0], spectrum: right[0], attack: right[1], status: rows[2])
   }
 
   public struct Compare: Equatable {

@@ -50,15 +50,18 @@ extension ExplorerState {
       canvas.render(KeyValueTable(rows: rows), in: inner.droppingTop(halves[0].height), context: context)
     }
 
-    // Rankings: most leakage (lowest RMSE) first, by prediction and by the attacks.
-    let predicted = panes.indices.compactMap { i in panes[i].report.map { (i, $0.expectedRMSE ?? $0.predictedRMSE) } }
-      .sorted { $0.1 < $1.1 }.map { "\(panes[$0.0].weights.shortName) \(Self.format($0.1))" }
-    let achieved = panes.indices.compactMap { i in panes[i].attack.map { (i, $0.metrics.rmse) } }
-      .sorted { $0.1 < $1.1 }.map { "\(panes[$0.0].weights.shortName) \(Self.format($0.1))" }
-    canvas.draw([TextSpan("Most leakage first · predicted RMSE: ", style: t.label), TextSpan(predicted.joined(separator: "  >  "), style: t.value)],
-                at: layout.ranking.origin, clip: layout.ranking)
-    canvas.draw([TextSpan("                   achieved RMSE: ", style: t.label),
-                 TextSpan(achieved.isEmpty ? "run the attacks (A runs all)" : achieved.joined(separator: "  >  "), style: t.value)],
+    // Rankings: most leakage (lowest reconstruction RMSE) first, by I2F and by the attacks.
+    let gaussian = control.kind == .gaussian
+    func ranking(_ values: [(Int, Double)]) -> String {
+      values.sorted { $0.1 < $1.1 }.enumerated().map { "\($0.offset + 1). \(panes[$0.element.0].weights.shortName) \(Self.format($0.element.1))" }
+        .joined(separator: "   ")
+    }
+    let predicted = ranking(panes.indices.compactMap { i in panes[i].report.map { (i, gaussian ? $0.expectedRMSE ?? $0.predictedRMSE : $0.predictedRMSE) } })
+    let achieved = ranking(panes.indices.compactMap { i in panes[i].attack.map { (i, $0.metrics.rmse) } })
+    canvas.draw([TextSpan(gaussian ? "Leakage rank · I2F expected RMSE: " : "Leakage rank · I2F predicted RMSE: ", style: t.label),
+                 TextSpan(predicted, style: t.value)], at: layout.ranking.origin, clip: layout.ranking)
+    canvas.draw([TextSpan("               attack RMSE:       ", style: t.label),
+                 TextSpan(achieved.isEmpty ? "run the attacks (A runs all)" : achieved, style: t.value)],
                 at: Point(x: layout.ranking.x, y: layout.ranking.y + 1), clip: layout.ranking)
     drawStatus(&canvas, in: layout.status, context: context, tick: tick)
   }

@@ -93,7 +93,7 @@ extension ExplorerState {
       canvas.draw(pane.summary == nil ? "waiting for the analysis" : "preparing…", in: inner, style: t.secondary)
       return
     }
-    let rows = inner.rows([.fixed(1), .fixed(2), .fill])
+    let rows = inner.rows([.fixed(1), .fixed(inner.height >= 9 ? 2 : 1), .fill])
     canvas.draw("objective \(Self.format(a.objectives.last)) (log scale)", in: rows[0], style: t.label)
     canvas.render(Sparkline(values: a.objectives.map { Swift.max($0, 1e-30) }, scale: .logarithmic, overflow: .compress, style: t.chart),
                   in: rows[1], context: context)

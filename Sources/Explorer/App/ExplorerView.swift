@@ -42,7 +42,7 @@ extension ExplorerState {
       TextSpan("  \(scenario.architecture)", style: t.badgeNeutral),
       TextSpan(" · \(screen == .compare ? "\(panes.count) initialisations" : pane.weights.description)", style: t.badgeNeutral),
       TextSpan(" · \(scenario.sample)\(labels.map { " [\($0)]" } ?? "")", style: t.badgeNeutral),
-      TextSpan(" · \(control.kind.title) \(control.valueLabel)", style: t.badgeNeutral),
+      TextSpan(" · \(control.kind.shortTitle) \(control.valueLabel)", style: t.badgeNeutral),
       TextSpan(" · attack \(attack.preset)", style: t.badgeNeutral),
     ]
     canvas.draw(spans, at: rect.origin, clip: rect)

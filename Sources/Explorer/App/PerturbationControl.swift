@@ -18,6 +18,18 @@ public struct PerturbationControl: Sendable, Equatable, Codable {
       }
     }
 
+    /// A word for the title bar.
+    public var shortTitle: String {
+      switch self {
+      case .none: "no perturbation"
+      case .gaussian: "Gaussian"
+      case .laplace: "Laplace"
+      case .prune: "pruning"
+      case .dp: "DP-SGD"
+      case .direction: "direction"
+      }
+    }
+
     public var summary: String {
       switch self {
       case .none: "the attacker sees g0 exactly"

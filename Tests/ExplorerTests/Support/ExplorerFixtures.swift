@@ -1,0 +1,61 @@
+import Autodiff
+import Foundation
+@testable import Explorer
+@testable import Leakage
+
+/// Deterministic explorer states for snapshot and state-machine tests: every number and image is
+/// written out here, nothing is computed by the numeric core.
+enum ExplorerFixtures {
+  /// A 8×8 "digit": a ring.
+  static func image(_ shift: Double = 0) -> Tensor<Double> {
+    Tensor(shape: [1, 1, 8, 8], scalars: (0..<64).map { i in
+      let (y, x) = (Double(i / 8) - 3.5, Double(i % 8) - 3.5)
+      let r = (x * x + y * y).squareRoot()
+      return Swift.max(0, Swift.min(1, 1 - Swift.abs(r - 2.5) / 1.5 + shift * Double(i % 5 - 2)))
+    })
+  }
+
+  static let summary = AnalysisSummary(
+    images: image(), labels: [3], classNames: nil, eigenvalues: (0..<64).map { 3.3e-5 * Foundation.pow(750, Double($0) / 63) },
+    lambdaMax: 2.48e-2, lambdaMin: 3.3e-5, method: "dense", seconds: 0.05, inputCount: 64, parameterCount: 11_638,
+    gradientNorm: 4.33, loss: 2.19, model: "convnet5(1×8×8 → 10)", weights: "uniform, seed 0", rank: 64)
+
+  static func report(_ scale: Double = 1) -> I2FReport {
+    let shift = Tensor(shape: [64], scalars: (0..<64).map { Double(($0 * 7) % 11 - 5) * 0.01 * scale })
+    return I2FReport(
+      loss: 2.19, gradientNorm: 4.33, deltaNorm: 0.108 * scale, jDeltaNorm: 5.9e-4 * scale, lambdaMax: 2.48e-2, lambdaMin: 3.3e-5,
+      rank: 64, i2fNorm: 0.364 * scale, i2fRidgeNorm: 0.3639 * scale, ridge: 2.48e-8, lowerBound: 0.0238 * scale,
+      upperBound: 17.9 * scale, traceOfInverse: 1.25e5, expectedI2FNorm: 0.354 * scale, inputCount: 64, parameterCount: 11_638,
+      method: "dense", iterations: 0, converged: true, shift: shift, predictedImages: image() + shift.reshaped([1, 1, 8, 8]))
+  }
+
+  static func attack(iteration: Int, running: Bool = false) -> AttackSnapshot {
+    let reconstruction = image(0.02)
+    return AttackSnapshot(
+      iteration: iteration, total: 300, trial: 0, objectives: (0...iteration).map { 0.2 * Foundation.exp(-Double($0) / 20) + 1e-4 },
+      reconstruction: reconstruction, metrics: ImageMetrics(reconstruction: reconstruction, truth: image()),
+      finished: iteration == 300, labels: [3], labelsInferred: true, labelsCorrect: true, rate: 0, running: running)
+  }
+
+  /// A state with the analysis, report and an attack at iteration 120 in every pane.
+  static func state(compare: Bool = false) -> ExplorerState {
+    var s = ExplorerState(
+      scenario: Scenario(), attack: .dlg, compare: compare ? [.initializer(.kaiming, seed: 0)] : [],
+      weightChoices: Initializer.allCases.map { .initializer($0, seed: 0) }, datasetNames: ["digits", "faces", "photos"])
+    s.scenario.sample = "digits:3"
+    for i in s.panes.indices {
+      s.panes[i].analysis = .ready(summary)
+      s.panes[i].report = report(i == 0 ? 1 : 0.5)
+      s.panes[i].attack = attack(iteration: 120)
+    }
+    if compare { s.screen = .compare }
+    return s
+  }
+
+  /// A tiny data set for the sample browser.
+  static let digits: Dataset = {
+    let pixels = (0..<12).flatMap { k in image(Double(k) * 0.01).scalars.map { UInt8(Swift.max(0, Swift.min(255, $0 * 255))) } }
+    return try! Dataset(name: "digits", imageShape: [1, 8, 8], pixels: pixels, labels: (0..<12).map { $0 % 10 },
+                        classNames: (0..<10).map(String.init), itemNames: nil)
+  }()
+}
