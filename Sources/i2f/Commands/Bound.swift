@@ -24,6 +24,12 @@ struct Bound: ParsableCommand {
   @Option(help: "Reconstruction RMSE to find the Gaussian σ for (pixels in [0, 1]).")
   var targetRmse = 0.1
 
+  @Option(help: "How many singular directions of J to list from the top and the bottom of the spectrum (dense path).")
+  var directions = 3
+
+  @Option(help: "Directory to write original.png, i2f.png (x0 + I2F(δ)), and each listed singular direction as an image (u_k) and a perturbation file (v_k).")
+  var save: String?
+
   @Flag(help: "Print one JSON object instead of a table.")
   var json = false
 
@@ -41,11 +47,52 @@ struct Bound: ParsableCommand {
     let delta = try s.delta(for: analysis)
     let ridge = s.ridge.epsilon(lambdaMax: analysis.lambdaMax)
     let r = try analysis.evaluate(delta: delta, ridge: ridge, gaussianSigma: s.perturbation.gaussianSigma)
+    let spectrum = try singularValues(analysis)
+    if let save { try write(analysis, r, to: save) }
     let seconds = Date().timeIntervalSince(start)
     if json {
-      print(Self.json(r, scenario: s, victim: victim, seconds: seconds, targetRMSE: targetRmse).rendered())
+      var object = Self.json(r, scenario: s, victim: victim, seconds: seconds, targetRMSE: targetRmse)
+      if case .object(var members) = object {
+        members.append(("top_singular_values", .array(spectrum.top.map { .finite($0) })))
+        members.append(("bottom_singular_values", .array(spectrum.bottom.map { .finite($0) })))
+        object = .object(members)
+      }
+      print(object.rendered())
     } else {
       print(Self.table(r, scenario: s, victim: victim, seconds: seconds, targetRMSE: targetRmse))
+      if !spectrum.top.isEmpty {
+        print("  singular values σ_k = √λ_k of J: top \(spectrum.top.map(Table.format).joined(separator: ", ")); "
+          + "bottom \(spectrum.bottom.map(Table.format).joined(separator: ", "))")
+        print("  (δ = c·v_k moves the reconstruction by c/σ_k along u_k: bottom directions protect best)")
+      }
+      if let save { print("  wrote \(save)/") }
+    }
+  }
+
+  /// σ_k for k = 1…directions from each end (dense path only).
+  func singularValues(_ analysis: LeakageAnalysis) throws -> (top: [Double], bottom: [Double]) {
+    guard directions > 0, case .dense(let gram) = analysis.spectrum else { return ([], []) }
+    let k = min(directions, gram.rank)
+    return (try (1...max(k, 1)).prefix(k).map { try analysis.singularValue(.top, $0) },
+            try (1...max(k, 1)).prefix(k).map { try analysis.singularValue(.bottom, $0) })
+  }
+
+  /// Images of the original and the prediction, and of each listed direction.
+  func write(_ analysis: LeakageAnalysis, _ r: I2FReport, to path: String) throws {
+    let dir = URL(fileURLWithPath: path)
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    try ImageExport.writePNG(analysis.victim.images, to: dir.appendingPathComponent("original.png"))
+    try ImageExport.writePNG(r.predictedImages, to: dir.appendingPathComponent("i2f.png"))
+    guard case .dense(let gram) = analysis.spectrum else { return }
+    for end in SpectralEnd.allCases {
+      for k in 1...max(1, min(directions, gram.rank)) where directions > 0 {
+        let u = Tensor(shape: analysis.victim.images.shape, scalars: gram.eigen.eigenvector(try gram.eigenIndex(end, k)))
+        // Signed unit vector shown as gray: 0.5 ± u/(2·max|u|).
+        let shown = u * (0.5 / max(u.maxAbs(), .leastNormalMagnitude)) + 0.5
+        try ImageExport.writePNG(shown, to: dir.appendingPathComponent("direction-\(end)-\(k).png"))
+        let v = try analysis.singularDirection(end, k, norm: 1)
+        try PerturbationFile.write(v, layout: analysis.jacobian.layout, to: dir.appendingPathComponent("delta-\(end)-\(k).safetensors").path)
+      }
     }
   }
 

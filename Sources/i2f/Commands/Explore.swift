@@ -87,7 +87,7 @@ struct Explore: ParsableCommand {
   /// Embedded data sets, plus MNIST and CIFAR-10 when --data holds them.
   func datasetNames(_ catalogue: SampleCatalogue) -> [String] {
     var names = catalogue.samplesDirectory == nil ? [] : SampleAddress.embeddedDatasets
-    if let data = scenario.data {
+    if let data = scenario.dataOptions.data {
       let url = URL(fileURLWithPath: data)
       if (try? MNIST.locate(.test, in: url)) != nil { names.append("mnist") }
       if (try? CIFAR10.locate(.test, in: url)) != nil { names.append("cifar10") }

@@ -8,26 +8,12 @@ struct Train: ParsableCommand {
     abstract: "Train a model on a data set for a few epochs and save the weights (safetensors).",
     discussion: "The saved file works as --init FILE everywhere, and the explorer lists it under initialisations.")
 
-  @Option(help: "Architecture: \(Architecture.allCases.map(\.rawValue).joined(separator: ", ")).")
-  var model = "convnet5"
-
-  @Option(help: "Hidden width of the mlp.")
-  var width = 128
-
-  @Option(name: .customLong("init"), help: "Starting weights: uniform, normal, xavier, kaiming, or a weights file.")
-  var initialization = "kaiming"
-
-  @Option(help: "Seed of the initialisation, the shuffling and the hold-out split.")
-  var seed: UInt64 = 0
+  @OptionGroup var modelOptions: ModelOptions
 
   @Option(help: "Data set: digits, faces, photos (embedded), mnist, mnist-train, cifar10, cifar10-train (need --data).")
   var dataset = "digits"
 
-  @Option(help: "Directory with your MNIST IDX files or CIFAR-10 binary batches.")
-  var data: String?
-
-  @Option(help: "Directory of the embedded samples.")
-  var samples: String?
+  @OptionGroup var dataOptions: DataOptions
 
   @Option(help: "Epochs.")
   var epochs = 5
@@ -48,19 +34,18 @@ struct Train: ParsableCommand {
   var output: String?
 
   func run() throws {
-    guard let arch = Architecture(rawValue: model.lowercased()) else { throw ModelError.unknownArchitecture(model) }
+    let arch = try modelOptions.architecture()
     guard let opt = TrainingConfiguration.Optimizer(rawValue: optimizer.lowercased()) else { throw ValidationError("--optimizer must be adam or sgd") }
-    let catalogue = SampleCatalogue(samplesDirectory: samples.map { URL(fileURLWithPath: $0) }, dataDirectory: data.map { URL(fileURLWithPath: $0) })
-    let set = try catalogue.dataset(named: dataset)
-    let network = try ModelSpec(arch, inputShape: set.imageShape, classCount: max(set.classCount, 2), hiddenWidth: width).makeNetwork()
-    let start = try WeightSource(parsing: initialization, seed: seed).weights(for: network)
+    let set = try dataOptions.catalogue().dataset(named: dataset)
+    let network = try ModelSpec(arch, inputShape: set.imageShape, classCount: max(set.classCount, 2), hiddenWidth: modelOptions.width).makeNetwork()
+    let start = try modelOptions.weightSource().weights(for: network)
     var config = TrainingConfiguration()
     config.optimizer = opt
     config.learningRate = lr
     config.epochs = epochs
     config.batchSize = batchSize
     config.holdOut = holdOut
-    config.seed = seed
+    config.seed = modelOptions.seed
     let path = output ?? "Weights/\(arch.rawValue)-\(set.name).safetensors"
     print("training \(network.spec) on \(set.name) (\(set.count) images, \(Int(holdOut * 100))% held out), \(opt.rawValue) lr \(lr), \(epochs) epochs")
     var bar = ProgressLine(total: 1)

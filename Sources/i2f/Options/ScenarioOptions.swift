@@ -4,20 +4,7 @@ import Leakage
 
 /// Options shared by every command that sets up a victim: model, weights, sample, perturbation.
 struct ScenarioOptions: ParsableArguments {
-  @Option(help: "Architecture: \(Architecture.allCases.map(\.rawValue).joined(separator: ", ")).")
-  var model = "convnet5"
-
-  @Option(help: "Hidden width of the mlp.")
-  var width = 128
-
-  @Option(name: .customLong("init"), help: "Weights: uniform, normal, xavier, kaiming, or a safetensors weights file.")
-  var initialization = "uniform"
-
-  @Option(help: "Weights file (safetensors, PyTorch state_dict names); same as --init FILE.")
-  var weights: String?
-
-  @Option(help: "Seed of the random initialisation.")
-  var seed: UInt64 = 0
+  @OptionGroup var modelOptions: ModelOptions
 
   @Option(help: "Private sample: digits:17, faces:3, photos:chelsea, mnist:0, cifar10:42, digits:0-3, or a safetensors file with x [B,C,H,W] and y [B].")
   var sample = "digits:0"
@@ -25,11 +12,7 @@ struct ScenarioOptions: ParsableArguments {
   @Option(help: "The private sample as a safetensors file (same as --sample FILE).")
   var input: String?
 
-  @Option(help: "Directory with your MNIST IDX files or CIFAR-10 binary batches.")
-  var data: String?
-
-  @Option(help: "Directory of the embedded samples (default: ./Samples, $I2F_SAMPLES, or next to the executable).")
-  var samples: String?
+  @OptionGroup var dataOptions: DataOptions
 
   @Option(help: "Number of classes, when the sample file does not say.")
   var classes: Int?
@@ -52,11 +35,9 @@ struct ScenarioOptions: ParsableArguments {
   /// The scenario these options describe.
   func scenario() throws -> Scenario {
     var s = Scenario()
-    guard let arch = Architecture(rawValue: model.lowercased()) else { throw ModelError.unknownArchitecture(model) }
-    guard width > 0 else { throw ValidationError("--width must be positive") }
-    s.architecture = arch
-    s.hiddenWidth = width
-    s.weights = try WeightSource(parsing: weights ?? initialization, seed: seed)
+    s.architecture = try modelOptions.architecture()
+    s.hiddenWidth = modelOptions.width
+    s.weights = try modelOptions.weightSource()
     s.sample = input ?? sample
     s.classCount = classes
     s.perturbation = try perturbation.map { .file($0) } ?? Perturbation(parsing: noise)
@@ -68,7 +49,8 @@ struct ScenarioOptions: ParsableArguments {
   }
 
   /// The catalogue that resolves sample addresses.
-  func catalogue() -> SampleCatalogue {
-    SampleCatalogue(samplesDirectory: samples.map { URL(fileURLWithPath: $0) }, dataDirectory: data.map { URL(fileURLWithPath: $0) })
-  }
+  func catalogue() -> SampleCatalogue { dataOptions.catalogue() }
+
+  /// The seed of the random initialisation.
+  var seed: UInt64 { modelOptions.seed }
 }

@@ -1,0 +1,46 @@
+import ArgumentParser
+import Leakage
+
+/// Which network and which weights: shared by every command that builds a model.
+struct ModelOptions: ParsableArguments {
+  @Option(help: "Architecture: \(Architecture.allCases.map(\.rawValue).joined(separator: ", ")).")
+  var model = "convnet5"
+
+  @Option(help: "Hidden width of the mlp.")
+  var width = 128
+
+  @Option(name: .customLong("init"), help: "Weights: uniform, normal, xavier, kaiming, or a safetensors weights file.")
+  var initialization = "uniform"
+
+  @Option(help: "Weights file (safetensors, PyTorch state_dict names); same as --init FILE.")
+  var weights: String?
+
+  @Option(help: "Seed of the random initialisation.")
+  var seed: UInt64 = 0
+
+  /// The architecture named by --model.
+  func architecture() throws -> Architecture {
+    guard let arch = Architecture(rawValue: model.lowercased()) else { throw ModelError.unknownArchitecture(model) }
+    guard width > 0 else { throw ValidationError("--width must be positive") }
+    return arch
+  }
+
+  /// Where the weights come from.
+  func weightSource() throws -> WeightSource { try WeightSource(parsing: weights ?? initialization, seed: seed) }
+}
+
+/// Where data sets live: the embedded samples and the user's MNIST/CIFAR-10 directory.
+struct DataOptions: ParsableArguments {
+  @Option(help: "Directory with your MNIST IDX files or CIFAR-10 binary batches.")
+  var data: String?
+
+  @Option(help: "Directory of the embedded samples (default: ./Samples, $I2F_SAMPLES, or next to the executable).")
+  var samples: String?
+
+  /// The catalogue that resolves sample addresses and data set names.
+  func catalogue() -> SampleCatalogue {
+    SampleCatalogue(samplesDirectory: samples.map { URL(fileURLWithPath: $0) }, dataDirectory: data.map { URL(fileURLWithPath: $0) })
+  }
+}
+
+import Foundation
