@@ -17,18 +17,22 @@ extension ExplorerState {
     Self.drawImage(&canvas, original, mapping: Self.pixels, title: "Original", detail: scale?.label(glyphs: context.glyphs) ?? "",
                    in: imageSlots.last!, scale: scale, placeholder: "…", context: context)
     let legend = layout.original.droppingTop(imageSlots.last!.height)
-    canvas.draw("left: attack", in: legend, row: 1, style: t.secondary)
-    canvas.draw("right: I2F prediction", in: legend, row: 2, style: t.secondary)
-    canvas.draw("same sample and δ;", in: legend, row: 4, style: t.secondary)
-    canvas.draw("one initialisation", in: legend, row: 5, style: t.secondary)
-    canvas.draw("per pane", in: legend, row: 6, style: t.secondary)
+    canvas.draw("same sample and δ,", in: legend, row: 1, style: t.secondary)
+    canvas.draw("one initialisation", in: legend, row: 2, style: t.secondary)
+    canvas.draw("per pane", in: legend, row: 3, style: t.secondary)
+    canvas.draw("Tab focus · i init", in: legend, row: 5, style: t.secondary)
+    canvas.draw("o add · x close", in: legend, row: 6, style: t.secondary)
 
     for (i, rect) in layout.panes.enumerated() where panes.indices.contains(i) {
       let pane = panes[i]
       let panel = Panel(title: "\(i + 1) \(pane.weights.shortName)", detail: pane.attack.map { attack_label($0) } ?? "", isFocused: i == focus)
       canvas.render(panel, in: rect, context: context)
       let inner = panel.contentRect(in: rect)
-      let halves = inner.top(imageSlots[i].height - 1).columns([.fill, .fill])
+      let imageArea = inner.top(imageSlots[i].height - 1)
+      let halves = imageArea.droppingBottom(1).columns([.fill, .fill])
+      let captions = imageArea.bottom(1).columns([.fill, .fill])
+      canvas.draw("attack", in: captions[0], alignment: .center, style: t.secondary)
+      canvas.draw("I2F prediction", in: captions[1], alignment: .center, style: t.secondary)
       let status: String
       switch pane.analysis {
       case .computing(let f): status = "\(String(Spinner.frame(tick: tick, glyphs: context.glyphs))) \(Int(f * 100))%"
@@ -47,7 +51,14 @@ extension ExplorerState {
       if let a = pane.attack {
         rows += [.pair("attack RMSE", Self.format(a.metrics.rmse)), .pair("attack SSIM", a.metrics.ssim.isFinite ? String(format: "%.3f", a.metrics.ssim) : "—")]
       }
-      canvas.render(KeyValueTable(rows: rows), in: inner.droppingTop(halves[0].height), context: context)
+      let below = inner.droppingTop(imageArea.height)
+      canvas.render(KeyValueTable(rows: rows), in: below, context: context)
+      if let a = pane.attack, below.height > rows.count + 2 {
+        let spark = below.droppingTop(rows.count + 1)
+        canvas.draw("objective \(Self.format(a.objectives.last))", in: spark.top(1), style: t.label)
+        canvas.render(Sparkline(values: a.objectives.map { Swift.max($0, 1e-30) }, scale: .logarithmic, overflow: .compress, style: t.chart),
+                      in: spark.droppingTop(1).top(Swift.min(3, spark.height - 1)), context: context)
+      }
     }
 
     // Rankings: most leakage (lowest reconstruction RMSE) first, by I2F and by the attacks.
