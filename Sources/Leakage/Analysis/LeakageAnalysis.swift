@@ -7,7 +7,9 @@ import Solvers
 public struct LeakageAnalysis: Sendable {
   /// How the spectrum is obtained.
   public enum Method: String, Sendable, CaseIterable, Codable {
-    /// Dense when dx ≤ ``denseLimit`` and J fits in memory, else matrix-free.
+    /// Dense when dx ≤ ``denseLimit`` and J fits in memory, else matrix-free. (Dense is the
+    /// faster path well beyond "small" inputs: for 3×32×32 it takes seconds where Lanczos and
+    /// Hutchinson's CG solves on an ill-conditioned J·Jᵀ take minutes.)
     case auto
     case dense
     case matrixFree = "matrix-free"
@@ -20,7 +22,15 @@ public struct LeakageAnalysis: Sendable {
   }
 
   /// Largest dx for which `auto` picks the dense path.
-  public static let denseLimit = 1024
+  public static let denseLimit = 4096
+
+  /// What `auto` resolves to for `victim`: dense when dx ≤ ``denseLimit`` and J fits in
+  /// ``DenseGram/maxJacobianBytes``, else matrix-free.
+  public static func preferredMethod(for victim: VictimBatch) -> Method {
+    let bytes = victim.inputCount.multipliedReportingOverflow(by: victim.parameterCount * 8)
+    let fits = !bytes.overflow && bytes.partialValue <= DenseGram.maxJacobianBytes
+    return victim.inputCount <= denseLimit && fits ? .dense : .matrixFree
+  }
 
   public let victim: VictimBatch
   /// J's products, in the precision asked for.
@@ -37,8 +47,7 @@ public struct LeakageAnalysis: Sendable {
     let start = Date()
     self.victim = victim
     jacobian = precision == .float64 ? MixedJacobian<Double>(victim) : MixedJacobian<Float>(victim)
-    let dense = method == .dense || (method == .auto && victim.inputCount <= Self.denseLimit
-      && victim.inputCount * victim.parameterCount * 8 <= DenseGram.maxJacobianBytes)
+    let dense = method == .dense || (method == .auto && Self.preferredMethod(for: victim) == .dense)
     spectrum = dense ? .dense(try DenseGram(jacobian, progress: progress)) : .matrixFree(try MatrixFreeSpectrum(jacobian))
     setupSeconds = Date().timeIntervalSince(start)
   }
@@ -120,10 +129,9 @@ public struct LeakageAnalysis: Sendable {
         ridgeShift = shift
       }
       rank = s.isSingular ? nil : jacobian.inputCount
-      let h = try MatrixFreeSpectrum.traceOfInverse(jacobian, ridge: s.isSingular ? Swift.max(ridge, 1e-10 * s.lambdaMax) : 0)
-      trace = h.estimate
-      iterations += h.solverIterations + s.lanczosIterations
-      converged = converged && h.allSolvesConverged
+      trace = s.traceOfInverse.estimate
+      iterations += s.traceOfInverse.solverIterations + s.lanczosIterations
+      converged = converged && s.traceOfInverse.allSolvesConverged
     }
     let fullRank = rank == jacobian.inputCount
     let shiftTensor = Tensor(shape: [jacobian.inputCount], scalars: shift)

@@ -9,6 +9,9 @@ public struct MatrixFreeSpectrum: Sendable {
   public let lambdaMin: Double
   public let lanczosIterations: Int
   public let converged: Bool
+  /// Hutchinson estimate of `tr((J·Jᵀ)⁻¹)` (of `tr((J·Jᵀ + εI)⁻¹)` with ε = 1e-10·λmax when
+  /// J·Jᵀ is singular); it does not depend on δ, so it is estimated once.
+  public let traceOfInverse: HutchinsonResult
 
   /// Extremal eigenvalues to relative residual `tolerance` (at most `maxIterations` products,
   /// default dx: Lanczos is then exact up to rounding).
@@ -19,6 +22,8 @@ public struct MatrixFreeSpectrum: Sendable {
     lambdaMin = result.smallestEigenvalue ?? 0
     lanczosIterations = result.iterations
     converged = result.converged
+    let singular = lambdaMin <= DenseGram.relativeRankTolerance * lambdaMax
+    traceOfInverse = try Self.traceOfInverse(jacobian, ridge: singular ? DenseGram.relativeRankTolerance * lambdaMax : 0)
   }
 
   /// λmax of J·Jᵀ alone, to relative residual `tolerance`: the cheap half of the I2F lower bound.
@@ -47,12 +52,14 @@ public struct MatrixFreeSpectrum: Sendable {
       .solve(gramOperator(jacobian), rhs: b, shift: ridge)
   }
 
-  /// Hutchinson estimate of `tr((J·Jᵀ + εI)⁻¹)` with `probes` Rademacher vectors.
+  /// Hutchinson estimate of `tr((J·Jᵀ + εI)⁻¹)` with `probes` Rademacher vectors. Each probe's
+  /// CG solve stops at relative residual 1e-6 or dx iterations: the estimate's own sampling error
+  /// (its standard error is reported) is far larger than what tighter solves would remove.
   public static func traceOfInverse(_ jacobian: any JacobianProducts, ridge: Double, probes: Int = 16, seed: UInt64 = 7) throws
     -> HutchinsonResult
   {
     let estimator = HutchinsonTraceEstimator(
-      probeCount: probes, seed: seed, solver: ConjugateGradient(tolerance: 1e-8, maxIterations: 4 * jacobian.inputCount))
+      probeCount: probes, seed: seed, solver: ConjugateGradient(tolerance: 1e-6, maxIterations: jacobian.inputCount))
     return try estimator.traceOfInverse(of: gramOperator(jacobian), shift: ridge)
   }
 }
