@@ -15,7 +15,7 @@ import os
 import torch
 from safetensors.torch import save_file
 
-HERE = os.path.dirname(os.path.abspath(__file__))
+HERE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "Tests", "LeakageTests", "Fixtures")
 
 
 class Tiny(torch.nn.Module):

@@ -7,7 +7,7 @@ import Testing
 private let stateDictFixture = IOTestSupport.fixtures.appendingPathComponent("torch_state_dict.safetensors")
 private let dtypesFixture = IOTestSupport.fixtures.appendingPathComponent("torch_dtypes.safetensors")
 
-/// Files written by the real `safetensors.torch.save_file` (see Fixtures/make_fixtures.py).
+/// Files written by the real `safetensors.torch.save_file` (see Scripts/make_safetensors_fixtures.py).
 @Suite("safetensors files written by PyTorch")
 struct SafeTensorsTorchFixtureTests {
   @Test("a model.state_dict() saved by PyTorch loads with its names, shapes and values")
