@@ -29,12 +29,11 @@ public struct Scenario: Sendable, Codable, Equatable {
       throw AnalysisError.shapeMismatch("\(sample): cannot tell the number of classes; pass --classes")
     }
     var spec = ModelSpec(architecture, inputShape: s.imageShape, classCount: classes, hiddenWidth: hiddenWidth)
+    // A weights file written by i2f knows its model: use it (so --init FILE needs no --model).
     if case .file(let path) = weights, let stored = try ModelWeights.storedSpec(path) {
-      guard stored.architecture == architecture || stored.inputShape == s.imageShape else {
-        throw AnalysisError.shapeMismatch("\(path) holds a \(stored) but the sample \(sample) is \(s.imageShape.map(String.init).joined(separator: "×"))")
-      }
       guard stored.inputShape == s.imageShape else {
-        throw AnalysisError.shapeMismatch("\(path) was trained for \(stored.inputShape.map(String.init).joined(separator: "×")) images, the sample \(sample) is \(s.imageShape.map(String.init).joined(separator: "×"))")
+        let shape = { (v: [Int]) in v.map(String.init).joined(separator: "×") }
+        throw AnalysisError.shapeMismatch("\(path) holds a \(stored) for \(shape(stored.inputShape)) images; the sample \(sample) is \(shape(s.imageShape))")
       }
       spec = stored
     }
