@@ -120,7 +120,7 @@ public final class ExplorerEngine: @unchecked Sendable {
       images: v.images, labels: v.labels, classNames: nil, eigenvalues: a.eigenvalues, lambdaMax: a.lambdaMax,
       lambdaMin: a.lambdaMin, method: a.methodName, seconds: a.setupSeconds, inputCount: v.inputCount,
       parameterCount: v.parameterCount, gradientNorm: a.sharedGradient.norm(), loss: a.jacobian.loss,
-      model: v.network.spec.description, weights: v.weights.provenance, rank: rank)
+      model: v.network.spec.description, architecture: v.network.spec.architecture, weights: v.weights.provenance, rank: rank)
   }
 
   // MARK: - Evaluations and attacks

@@ -103,7 +103,10 @@ public struct AnalysisSummary: Sendable {
   public var parameterCount: Int
   public var gradientNorm: Double
   public var loss: Double
+  /// The model as built, e.g. `convnet5(1×8×8 → 10)`.
   public var model: String
+  /// Its architecture.
+  public var architecture: Architecture
   public var weights: String
   public var rank: Int?
 }
