@@ -6,7 +6,13 @@
 /// - forward: `Y = W · col`, then the real outputs are copied off the phase grid;
 /// - input gradient: `colGrad = Wᵀ · dY` (dY spread onto the phase grid, zeros in the junk
 ///   columns), then `col2im`;
-/// - weight gradient: `dW += dY · colᵀ`, per-core partial sums added at the end.
+/// - weight gradient: `dW += dY · colᵀ`, per-core partial sums added at the end; for a single
+///   image, one GEMM on an unfolding without junk columns (``TensorScalar/im2colDense(_:input:col:scratch:)``).
+///
+/// Two shapes go elsewhere: batches of small images to the direct kernels (`ConvolutionDirect.swift`,
+/// no unfolding at all), and weight gradients with many input channels for few outputs (a batch
+/// of cotangents stacked along the channels) to the channels-last kernel
+/// (`ConvolutionWideWeightGrad.swift`), whose im2col matrix would be tens of megabytes.
 extension TensorScalar {
   @_specialize(where Self == Float)
   @_specialize(where Self == Double)
@@ -18,6 +24,10 @@ extension TensorScalar {
     let k = plan.rows, cols = plan.columnsPerImage, o = g.outChannels
     let inImage = g.inChannels * g.inHeight * g.inWidth, outImage = o * g.outHeight * g.outWidth
     guard g.batch > 0, outImage > 0 else { return }
+    if DirectConvolution.isProfitable(g, rows: o, Self.self) {
+      conv2dDirect(g, input: input, weight: weight, output: output)
+      return
+    }
     let per = convChunkImages(plan)
     forEachImageRange(g.batch, macsPerImage: o * cols * k) { images, whole in
       KernelScratch.with(Self.self, count: (k + o) * per * cols + plan.scratchCount) { scratch in
@@ -54,6 +64,10 @@ extension TensorScalar {
       inputGrad.initialize(repeating: 0, count: g.batch * inImage)
       return
     }
+    if DirectConvolution.isProfitable(g, rows: g.inChannels, Self.self) {
+      conv2dInputGradDirect(g, outputGrad: outputGrad, weight: weight, inputGrad: inputGrad)
+      return
+    }
     let per = convChunkImages(plan)
     forEachImageRange(g.batch, macsPerImage: o * cols * k) { images, whole in
       KernelScratch.with(Self.self, count: (k + o) * per * cols + plan.scratchCount) { scratch in
@@ -83,6 +97,23 @@ extension TensorScalar {
     guard o > 0, k > 0 else { return }
     guard g.batch > 0, outImage > 0 else {
       weightGrad.initialize(repeating: 0, count: o * k)
+      return
+    }
+    if WideWeightGradBlocking.isProfitable(g) {
+      conv2dWeightGradWide(g, input: input, outputGrad: outputGrad, weightGrad: weightGrad)
+      return
+    }
+    if g.batch == 1 {
+      // One image (often against a batch of gradients stacked into O): dY is already the GEMM's
+      // left operand, and the unfolded input needs no junk columns.
+      let outputs = g.outHeight * g.outWidth
+      KernelScratch.with(Self.self, count: k * outputs + plan.scratchCount) { scratch in
+        im2colDense(plan, input: input, col: scratch, scratch: scratch + k * outputs)
+        gemmDispatch(
+          m: o, n: k, k: outputs, alpha: 1, a: MatrixView(outputGrad, ld: outputs, transposed: false),
+          b: MatrixView(scratch, ld: outputs, transposed: true), beta: 0,
+          c: MutableMatrixView(weightGrad, rowStride: k, columnStride: 1), parallel: true)
+      }
       return
     }
     let per = convChunkImages(plan)

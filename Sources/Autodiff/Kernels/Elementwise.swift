@@ -21,6 +21,14 @@ public enum UnaryFunction: Sendable, Equatable {
   case greater(than: Double)
 }
 
+/// Sizes for the elementwise kernels.
+enum Elementwise {
+  /// Output elements above which a broadcast binary op is split across the cores.
+  static let parallelThreshold = 1 << 16
+  /// Fewest elements per piece when single rows are split.
+  static let smallestPiece = 1 << 14
+}
+
 /// Built-in elementwise functions of two broadcast tensors.
 public enum BinaryFunction: Sendable, Equatable {
   case add, subtract, multiply, divide, maximum, minimum
@@ -35,6 +43,19 @@ extension TensorScalar {
     precondition(x.count == y.count)
     let n = x.count
     guard n > 0, let xp = x.baseAddress, let yp = y.baseAddress else { return }
+    // Large tensors in pieces across the cores.
+    let pieces = max(1, n / Elementwise.smallestPiece)
+    Parallel.forEachChunk(pieces, costPerItem: n / pieces, threshold: Elementwise.parallelThreshold) { range in
+      let lo = n * range.lowerBound / pieces, hi = n * range.upperBound / pieces
+      unaryRun(f, xp + lo, yp + lo, hi - lo)
+    }
+  }
+
+  /// `y[i] = f(x[i])` for `i < n`, on the calling thread.
+  @inline(__always)
+  fileprivate static func unaryRun(
+    _ f: UnaryFunction, _ xp: UnsafePointer<Self>, _ yp: UnsafeMutablePointer<Self>, _ n: Int
+  ) {
     switch f {
     case .negate: for i in 0..<n { yp[i] = -xp[i] }
     case .exp: for i in 0..<n { yp[i] = Self.exp(xp[i]) }
@@ -88,16 +109,27 @@ extension TensorScalar {
     guard let ap = a.baseAddress, let bp = b.baseAddress, let op = out.baseAddress, out.count > 0 else { return }
     let plan = BroadcastPlan(aShape, bShape, outShape)
     let inner = plan.innerCount, sa = plan.innerStrideA, sb = plan.innerStrideB
-    plan.forEachRow { aOff, bOff, oOff in
-      let x = ap + aOff, y = bp + bOff, o = op + oOff
-      switch f {
-      case .add: binaryRow(inner, x, sa, y, sb, o) { $0 + $1 }
-      case .subtract: binaryRow(inner, x, sa, y, sb, o) { $0 - $1 }
-      case .multiply: binaryRow(inner, x, sa, y, sb, o) { $0 * $1 }
-      case .divide: binaryRow(inner, x, sa, y, sb, o) { $0 / $1 }
-      case .maximum: binaryRow(inner, x, sa, y, sb, o) { $0 > $1 ? $0 : $1 }
-      case .minimum: binaryRow(inner, x, sa, y, sb, o) { $0 < $1 ? $0 : $1 }
-      case .equal: binaryRow(inner, x, sa, y, sb, o) { $0 == $1 ? 1 : 0 }
+    // Large outputs are split across the cores: by rows, or when there are few rows (same-shape
+    // operands make one), by pieces of rows.
+    let rowCount = plan.rowCount
+    let pieces = rowCount >= 2 * Parallel.coreCount ? 1 : max(1, inner / Elementwise.smallestPiece)
+    let units = rowCount * pieces
+    Parallel.forEachChunk(units, costPerItem: inner / pieces, threshold: Elementwise.parallelThreshold) { units in
+      let rows = units.lowerBound / pieces..<((units.upperBound - 1) / pieces + 1)
+      plan.forEachRow(rows) { aOff, bOff, oOff in
+        let first = oOff / inner * pieces
+        let lo = inner * (max(units.lowerBound, first) - first) / pieces
+        let hi = inner * (min(units.upperBound, first + pieces) - first) / pieces
+        let n = hi - lo, x = ap + aOff + lo * sa, y = bp + bOff + lo * sb, o = op + oOff + lo
+        switch f {
+        case .add: binaryRow(n, x, sa, y, sb, o) { $0 + $1 }
+        case .subtract: binaryRow(n, x, sa, y, sb, o) { $0 - $1 }
+        case .multiply: binaryRow(n, x, sa, y, sb, o) { $0 * $1 }
+        case .divide: binaryRow(n, x, sa, y, sb, o) { $0 / $1 }
+        case .maximum: binaryRow(n, x, sa, y, sb, o) { $0 > $1 ? $0 : $1 }
+        case .minimum: binaryRow(n, x, sa, y, sb, o) { $0 < $1 ? $0 : $1 }
+        case .equal: binaryRow(n, x, sa, y, sb, o) { $0 == $1 ? 1 : 0 }
+        }
       }
     }
   }
@@ -157,14 +189,34 @@ struct BroadcastPlan {
     }
   }
 
+  /// Number of inner runs.
+  @usableFromInline var rowCount: Int { outer.reduce(1) { $0 * $1.extent } }
+
   /// Calls `body(offsetA, offsetB, offsetOut)` for the start of every inner run.
   @inline(__always) @usableFromInline
   func forEachRow(_ body: (Int, Int, Int) -> Void) {
-    let rows = outer.reduce(1) { $0 * $1.extent }
-    if outer.isEmpty { body(0, 0, 0); return }
+    forEachRow(0..<rowCount, body)
+  }
+
+  /// Calls `body(offsetA, offsetB, offsetOut)` for the start of inner runs `rows`.
+  @inline(__always) @usableFromInline
+  func forEachRow(_ rows: Range<Int>, _ body: (Int, Int, Int) -> Void) {
+    if rows.isEmpty { return }
+    if outer.isEmpty {
+      body(0, 0, 0)
+      return
+    }
+    // The odometer at the first row (innermost outer dimension first).
     var index = [Int](repeating: 0, count: outer.count)
-    var offA = 0, offB = 0
-    for r in 0..<rows {
+    var offA = 0, offB = 0, rest = rows.lowerBound
+    for d in 0..<outer.count {
+      let (q, r) = rest.quotientAndRemainder(dividingBy: outer[d].extent)
+      index[d] = r
+      offA += r * outer[d].strideA
+      offB += r * outer[d].strideB
+      rest = q
+    }
+    for r in rows {
       body(offA, offB, r * innerCount)
       // Advance the odometer (innermost outer dimension first).
       var d = 0

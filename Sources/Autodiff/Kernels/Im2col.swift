@@ -81,6 +81,26 @@ extension TensorScalar {
     }
   }
 
+  /// The unfolded matrix of one image without junk columns: `col` (`C·kh·kw` rows of `H'·W'`)
+  /// gets, in row `(c, i, j)`, input `(c, y·sh + i − padH, x·sw + j − padW)` (or 0) at column
+  /// `y·W' + x`. `scratch` holds ``Im2colPlan/scratchCount`` values.
+  @_specialize(where Self == Float)
+  @_specialize(where Self == Double)
+  static func im2colDense(
+    _ plan: Im2colPlan, input: UnsafePointer<Self>, col: UnsafeMutablePointer<Self>, scratch: UnsafeMutablePointer<Self>
+  ) {
+    let g = plan.g, taps = g.kernelHeight * g.kernelWidth, (oh, ow, pw) = (g.outHeight, g.outWidth, plan.phaseWidth)
+    let plane = g.inHeight * g.inWidth, outputs = oh * ow
+    zero(scratch, plan.scratchCount)
+    for c in 0..<g.inChannels {
+      scatterToPhases(plan, plane: input + c * plane, phases: scratch)
+      for t in 0..<taps {
+        let src = scratch + plan.tapOffsets[t], dst = col + (c * taps + t) * outputs
+        for y in 0..<oh { copyElements(from: src + y * pw, to: dst + y * ow, count: ow) }
+      }
+    }
+  }
+
   /// The adjoint of ``im2col(_:input:images:col:ld:scratch:)``: sums every entry of `col` into the
   /// input element it was copied from. `inputGrad` (the chunk's images) is overwritten. Junk
   /// columns of `col` must be zero.
@@ -105,7 +125,8 @@ extension TensorScalar {
   }
 
   /// Copies one input plane into the interior of its phase planes.
-  @inline(__always)
+  @_specialize(where Self == Float)
+  @_specialize(where Self == Double)
   static func scatterToPhases(_ plan: Im2colPlan, plane: UnsafePointer<Self>, phases: UnsafeMutablePointer<Self>) {
     let g = plan.g, ph = plan.phaseHeight, pw = plan.phaseWidth
     if g.strideH == 1 && g.strideW == 1 {
@@ -131,7 +152,8 @@ extension TensorScalar {
   }
 
   /// The inverse of ``scatterToPhases(_:plane:phases:)`` on the interior: reads the plane back.
-  @inline(__always)
+  @_specialize(where Self == Float)
+  @_specialize(where Self == Double)
   static func gatherFromPhases(_ plan: Im2colPlan, phases: UnsafePointer<Self>, plane: UnsafeMutablePointer<Self>) {
     let g = plan.g, ph = plan.phaseHeight, pw = plan.phaseWidth
     if g.strideH == 1 && g.strideW == 1 {

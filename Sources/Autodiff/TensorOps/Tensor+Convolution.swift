@@ -83,8 +83,21 @@ extension Tensor {
       let lead = Array(x.shape.dropLast(4)), e = lead.elementCount
       let (n, c, h, w) = (x.shape[x.rank - 4], x.shape[x.rank - 3], x.shape[x.rank - 2], x.shape[x.rank - 1])
       let stackedInput = x.reshaped([e, n, c, h, w]).permuted([1, 0, 2, 3, 4]).reshaped([n, e * c, h, w])
-      let stacked = conv2dWeightGrad(input: stackedInput, outputGrad: g, kernelSize: kernelSize, window: window)  // [O, E·C, kh, kw]
       let o = g.shape[1]
+      let geo = Conv2DGeometry(batch: n, inChannels: e * c, inHeight: h, inWidth: w, outChannels: o,
+                               kernelHeight: kernelSize.height, kernelWidth: kernelSize.width, strideH: window.strideH,
+                               strideW: window.strideW, padH: window.padH, padW: window.padW)
+      if WideWeightGradBlocking.isProfitable(geo) {
+        precondition(geo.outHeight == g.shape[2] && geo.outWidth == g.shape[3],
+                     "conv2dWeightGrad: gradient \(g.shape) does not match input \(x.shape) with kernel \(kernelSize), \(window)")
+        // Written straight in the [E, O, C, kh, kw] order: no stacked result to permute.
+        return Tensor(shape: lead + [o, c, kernelSize.height, kernelSize.width]) { out in
+          withPointers(stackedInput, g) {
+            Scalar.conv2dWeightGradWide(geo, input: $0, outputGrad: $1, weightGrad: out.baseAddress!, groups: e)
+          }
+        }
+      }
+      let stacked = conv2dWeightGrad(input: stackedInput, outputGrad: g, kernelSize: kernelSize, window: window)  // [O, E·C, kh, kw]
       return stacked.reshaped([o, e, c, kernelSize.height, kernelSize.width]).permuted([1, 0, 2, 3, 4])
         .reshaped(lead + [o, c, kernelSize.height, kernelSize.width])
     }

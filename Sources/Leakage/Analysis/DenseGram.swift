@@ -28,32 +28,31 @@ public struct DenseGram: Sendable {
     guard !bytes.overflow, bytes.partialValue <= Self.maxJacobianBytes else {
       throw AnalysisError.tooLargeForDense(inputCount: dx, parameterCount: dtheta, bytes: bytes.overflow ? Int.max : bytes.partialValue)
     }
-    var j = [Double](repeating: 0, count: dx * dtheta)
-    var start = 0
-    while start < dx {
-      try Task.checkCancellation()
-      let k = min(Self.rowsPerPass, dx - start)
-      var basis = Tensor<Double>(zeros: [k, dx])
-      for r in 0..<k { basis.scalars[r * dx + start + r] = 1 }
-      let rows = jacobian.transposedProducts(basis)
-      j.withUnsafeMutableBufferPointer { dst in
-        rows.scalars.withUnsafeBufferPointer { src in
-          (dst.baseAddress! + start * dtheta).update(from: src.baseAddress!, count: k * dtheta)
-        }
+    // J lives in recycled scratch (a new analysis reuses it instead of faulting in fresh pages);
+    // every row is written by its pass.
+    let gram = try withScratchBuffer(of: Double.self, count: dx * dtheta) { j in
+      var start = 0
+      while start < dx {
+        try Task.checkCancellation()
+        let k = min(Self.rowsPerPass, dx - start)
+        var basis = Tensor<Double>(zeros: [k, dx])
+        for r in 0..<k { basis.scalars[r * dx + start + r] = 1 }
+        let rows = UnsafeMutableBufferPointer(rebasing: j[(start * dtheta)..<((start + k) * dtheta)])
+        jacobian.transposedProducts(basis, into: rows)
+        start += k
+        progress?(0.7 * Double(start) / Double(dx))
       }
-      start += k
-      progress?(0.7 * Double(start) / Double(dx))
-    }
-    try Task.checkCancellation()
-    var gram = [Double](repeating: 0, count: dx * dx)
-    j.withUnsafeBufferPointer { jp in
-      gram.withUnsafeMutableBufferPointer { gp in
-        Double.gemm(transposeA: false, transposeB: true, m: dx, n: dx, k: dtheta, alpha: 1, a: jp.baseAddress!, lda: dtheta,
-                    b: jp.baseAddress!, ldb: dtheta, beta: 0, c: gp.baseAddress!, ldc: dx)
+      try Task.checkCancellation()
+      // β = 0: the GEMM writes every element.
+      return [Double](unsafeUninitializedCapacity: dx * dx) { g, initialized in
+        if let jp = j.baseAddress, let gp = g.baseAddress {
+          Double.gemm(transposeA: false, transposeB: true, m: dx, n: dx, k: dtheta, alpha: 1, a: jp, lda: dtheta,
+                      b: jp, ldb: dtheta, beta: 0, c: gp, ldc: dx)
+        }
+        initialized = dx * dx
       }
     }
     progress?(0.85)
-    j = []
     try Task.checkCancellation()
     eigen = try SymmetricEigendecomposition(symmetric: gram, dimension: dx)
     rankTolerance = Self.relativeRankTolerance * max(eigen.eigenvalues.last ?? 0, 0)

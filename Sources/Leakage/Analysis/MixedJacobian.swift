@@ -62,19 +62,31 @@ public struct MixedJacobian<S: TensorScalar>: Sendable {
   }
 
   /// `Jᵀ·v` for each row of `vs` `[K, dx]`, in one batched pass: `[K, dθ]`.
-  @_specialize(where S == Float)
-  @_specialize(where S == Double)
   public func applyTransposedBatch(_ vs: Tensor<S>) -> Tensor<S> {
+    Tensor(shape: [vs.shape.first ?? 0, parameterCount]) { out in
+      if let base = out.baseAddress { applyTransposedBatch(vs, into: base) }
+    }
+  }
+
+  /// `Jᵀ·v` for each row of `vs` `[K, dx]`, in one batched pass, written as `K` rows of dθ values
+  /// (row-major, converted to `T`) at `rows`.
+  @_specialize(where S == Float, T == Float)
+  @_specialize(where S == Float, T == Double)
+  @_specialize(where S == Double, T == Double)
+  func applyTransposedBatch<T: TensorScalar>(_ vs: Tensor<S>, into rows: UnsafeMutablePointer<T>) {
     precondition(vs.rank == 2 && vs.shape[1] == inputCount, "Jᵀ·v needs [K, \(inputCount)], got \(vs.shape)")
-    let k = vs.shape[0]
+    let k = vs.shape[0], dtheta = parameterCount
     let parts = gradients(of: gradX, withRespectTo: theta, seed: Variable(vs.reshaped([k] + inputShape)))
-    // Interleave the per-parameter blocks [K, …] into rows [K, dθ].
-    return Tensor(shape: [k, parameterCount]) { out in
+    // Interleave the per-parameter blocks [K, …] into rows [K, dθ], rows split across the cores
+    // (the first writes to fresh memory are page faults: they too go twice as fast).
+    Parallel.forEachChunk(k, costPerItem: dtheta) { range in
       for (p, part) in parts.enumerated() {
-        let n = layout.shapes[p].elementCount, o = layout.offsets[p]
-        part.value.scalars.withUnsafeBufferPointer { src in
-          for row in 0..<k {
-            for j in 0..<n { out[row * parameterCount + o + j] = src[row * n + j] }
+        let n = layout.shapes[p].elementCount, offset = layout.offsets[p]
+        part.value.scalars.withUnsafeBufferPointer { values in
+          guard let src = values.baseAddress else { return }
+          for row in range {
+            let from = src + row * n, to = rows + row * dtheta + offset
+            for j in 0..<n { to[j] = T(from[j]) }
           }
         }
       }
@@ -97,9 +109,17 @@ public protocol JacobianProducts: Sendable {
   func product(_ delta: Tensor<Double>) -> Tensor<Double>
   /// `Jᵀ·v` for each row of `[K, dx]`: `[K, dθ]`.
   func transposedProducts(_ vs: Tensor<Double>) -> Tensor<Double>
+  /// The same rows written row-major into `rows` (`K·dθ` values), without an intermediate tensor.
+  func transposedProducts(_ vs: Tensor<Double>, into rows: UnsafeMutableBufferPointer<Double>)
 }
 
 extension JacobianProducts {
+  public func transposedProducts(_ vs: Tensor<Double>, into rows: UnsafeMutableBufferPointer<Double>) {
+    let products = transposedProducts(vs)
+    precondition(rows.count == products.count, "\(rows.count) values for \(products.shape) products")
+    _ = rows.initialize(from: products.scalars)
+  }
+
   /// `Jᵀ·v` (dθ entries).
   public func transposedProduct(_ v: Tensor<Double>) -> Tensor<Double> {
     transposedProducts(v.reshaped([1, inputCount])).reshaped([parameterCount])
@@ -119,5 +139,12 @@ extension MixedJacobian: JacobianProducts {
 
   public func transposedProducts(_ vs: Tensor<Double>) -> Tensor<Double> {
     Tensor<Double>(applyTransposedBatch(Tensor<S>(vs)))
+  }
+
+  public func transposedProducts(_ vs: Tensor<Double>, into rows: UnsafeMutableBufferPointer<Double>) {
+    precondition(vs.rank == 2 && rows.count == vs.shape[0] * parameterCount,
+                 "\(rows.count) values for \(vs.shape[0]) rows of \(parameterCount)")
+    guard let base = rows.baseAddress else { return }
+    applyTransposedBatch(Tensor<S>(vs), into: base)
   }
 }
