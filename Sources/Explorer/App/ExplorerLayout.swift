@@ -14,11 +14,13 @@ public enum ExplorerLayout {
     public var status: Rect
   }
 
-  public static func main(size: Size) -> Main {
+  /// The main screen for a terminal of `size`. The two error maps join the three images only when
+  /// the screen is wide enough to show all five at full size (`imageWidth` pixels) or better.
+  public static func main(size: Size, imageWidth: Int = 0) -> Main {
     let rows = Rect(size: size).rows([.fixed(1), .fill, .fixed(1)])
     let infoHeight = size.height >= 40 ? 17 : (size.height >= 30 ? 15 : 13)
     let body = rows[1].rows([.fill, .fixed(infoHeight)])
-    let panelCount = size.width >= 130 ? 5 : 3
+    let panelCount = size.width >= 130 && size.width / 5 - 4 >= imageWidth ? 5 : 3
     let images = body[0].splitEvenly(.horizontal, count: panelCount)
     let numbersWidth = size.width >= 120 ? 46 : 40
     let attackWidth = size.width >= 120 ? 40 : 0

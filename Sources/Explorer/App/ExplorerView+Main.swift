@@ -5,11 +5,11 @@ import Leakage
 /// The main screen: original, attack and I2F side by side, the numbers, the spectrum, the attack.
 extension ExplorerState {
   func drawMain(_ canvas: inout Canvas, context: RenderContext, tick: Int) {
-    let layout = ExplorerLayout.main(size: canvas.size)
-    let t = context.theme
-    drawTitle(&canvas, in: layout.title, context: context)
     let pane = panes[0]
     let original = pane.summary.flatMap { Self.heatmapImage($0.images) }
+    let layout = ExplorerLayout.main(size: canvas.size, imageWidth: original?.width ?? 0)
+    let t = context.theme
+    drawTitle(&canvas, in: layout.title, context: context)
     let attack = pane.attack.flatMap { Self.heatmapImage($0.reconstruction) }
     let predicted = pane.report.flatMap { Self.heatmapImage($0.predictedImages) }
     let scale = Self.sharedScale(original, in: layout.images, context: context)
