@@ -46,9 +46,6 @@ public struct ExplorerState: Sendable {
   /// The pane the keys act on: the focused one in the compare view, else the main one.
   public var activePane: Int { screen == .compare ? focus : 0 }
 
-  /// Panes on screen.
-  public var visiblePanes: Range<Int> { screen == .compare ? panes.indices : 0..<1 }
-
   /// The scenario of pane `i` (its weights; δ from the shared slider).
   public func scenario(forPane i: Int) -> Scenario {
     var s = scenario

@@ -25,7 +25,7 @@ extension ExplorerState {
 
     for (i, rect) in layout.panes.enumerated() where panes.indices.contains(i) {
       let pane = panes[i]
-      let panel = Panel(title: "\(i + 1) \(pane.weights.shortName)", detail: pane.attack.map { attack_label($0) } ?? "", isFocused: i == focus)
+      let panel = Panel(title: "\(i + 1) \(pane.weights.shortName)", detail: pane.attack.map { attackLabel($0) } ?? "", isFocused: i == focus)
       canvas.render(panel, in: rect, context: context)
       let inner = panel.contentRect(in: rect)
       let imageArea = inner.top(imageSlots[i].height - 1)

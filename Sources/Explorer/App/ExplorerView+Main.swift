@@ -21,7 +21,7 @@ extension ExplorerState {
     }
     Self.drawImage(&canvas, original, mapping: Self.pixels, title: "Original", detail: scale?.label(glyphs: context.glyphs) ?? "",
                    in: layout.images[0], scale: scale, placeholder: waiting, context: context)
-    let attackTitle = pane.attack.map { "Attack \(attack_label($0))" } ?? "Attack"
+    let attackTitle = pane.attack.map { "Attack \(attackLabel($0))" } ?? "Attack"
     Self.drawImage(&canvas, attack, mapping: Self.pixels, title: attackTitle, in: layout.images[1], scale: scale,
                    placeholder: pane.summary == nil ? waiting : "space to run, n to step", context: context)
     Self.drawImage(&canvas, predicted, mapping: Self.pixels, title: "I2F prediction x0+I2F(δ)", in: layout.images[2], scale: scale,
@@ -74,7 +74,8 @@ extension ExplorerState {
     drawStatus(&canvas, in: layout.status, context: context, tick: tick)
   }
 
-  func attack_label(_ a: AttackSnapshot) -> String {
+  /// `it 120/300`, with a check mark once finished.
+  func attackLabel(_ a: AttackSnapshot) -> String {
     "it \(a.iteration)/\(a.total)" + (a.finished ? " ✓" : "")
   }
 

@@ -65,10 +65,6 @@ public struct DenseGram: Sendable {
   public var lambdaMin: Double { eigen.eigenvalues.first ?? 0 }
   /// Number of eigenvalues above ``rankTolerance``.
   public var rank: Int { eigen.eigenvalues.filter { $0 > rankTolerance }.count }
-  /// Whether J·Jᵀ is invertible at the numerical rank tolerance.
-  public var isFullRank: Bool { rank == eigen.dimension }
-  /// Smallest eigenvalue above the rank tolerance.
-  public var smallestNonzero: Double? { eigen.eigenvalues.first { $0 > rankTolerance } }
 
   /// `Σ 1/λ` over the numerical rank: `tr((J·Jᵀ)⁺)`.
   public var traceOfPseudoInverse: Double {

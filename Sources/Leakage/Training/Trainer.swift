@@ -71,9 +71,10 @@ public enum Trainer {
         let indices = Array(shuffled[(b * c.batchSize)..<Swift.min((b + 1) * c.batchSize, shuffled.count)])
         let current = buffers.replacingParameters(of: network, with: Tensor(shape: [theta.count], scalars: theta.map(Double.init)))
         let (leaves, binding) = current.bind(network, as: Float.self, training: !network.buffers.isEmpty)
+        let recorder = BatchStatisticsRecorder()
         let x = Variable(try dataset.images(at: indices, as: Float.self))
         let labels = try indices.map { try dataset.label(at: $0) }
-        let loss = VictimBatch.loss(network, x, binding, labels: labels)
+        let loss = VictimBatch.loss(network, x, binding.recording(into: recorder), labels: labels)
         let grads = gradients(of: loss, withRespectTo: leaves).flatMap(\.value.scalars)
         lossSum += Double(loss.value.scalar)
         switch c.optimizer {
@@ -84,7 +85,7 @@ public enum Trainer {
             theta[i] -= Float(c.learningRate) * velocity[i]
           }
         }
-        if !network.buffers.isEmpty { buffers = updatedRunningStatistics(network, current, x) }
+        buffers = updatedRunningStatistics(current, recorder)
         progress(epoch, b + 1, batches, Double(loss.value.scalar))
       }
       buffers = buffers.replacingParameters(of: network, with: Tensor(shape: [theta.count], scalars: theta.map(Double.init)))
@@ -118,11 +119,8 @@ public enum Trainer {
   }
 
   /// Running statistics after one training batch: running ← 0.9·running + 0.1·batch (unbiased
-  /// variance), recomputed by replaying the forward pass layer by layer through a recording binding.
-  static func updatedRunningStatistics(_ network: any Network, _ weights: ModelWeights, _ x: Variable<Float>) -> ModelWeights {
-    let recorder = BatchStatisticsRecorder()
-    let (_, binding) = weights.bind(network, as: Float.self, requiresGrad: false, training: true)
-    _ = network.logits(x, binding.recording(into: recorder))
+  /// variance), from the statistics each batch-norm layer recorded in the training forward pass.
+  static func updatedRunningStatistics(_ weights: ModelWeights, _ recorder: BatchStatisticsRecorder) -> ModelWeights {
     var updated = weights
     for (prefix, stats) in recorder.statistics {
       let meanKey = "\(prefix).running_mean", varKey = "\(prefix).running_var", countKey = "\(prefix).num_batches_tracked"
