@@ -117,7 +117,7 @@ public final class ExplorerEngine: @unchecked Sendable {
     var rank: Int?
     if case .dense(let g) = a.spectrum { rank = g.rank }
     return AnalysisSummary(
-      images: v.images, labels: v.labels, classNames: nil, eigenvalues: a.eigenvalues, lambdaMax: a.lambdaMax,
+      images: v.images, labels: v.labels, eigenvalues: a.eigenvalues, lambdaMax: a.lambdaMax,
       lambdaMin: a.lambdaMin, method: a.methodName, seconds: a.setupSeconds, inputCount: v.inputCount,
       parameterCount: v.parameterCount, gradientNorm: a.sharedGradient.norm(), loss: a.jacobian.loss,
       model: v.network.spec.description, architecture: v.network.spec.architecture, weights: v.weights.provenance, rank: rank)

@@ -89,7 +89,6 @@ public enum AnalysisStatus: Sendable {
 public struct AnalysisSummary: Sendable {
   public var images: Tensor<Double>
   public var labels: [Int]
-  public var classNames: [String]?
   /// Eigenvalues of J·Jᵀ ascending (dense path only).
   public var eigenvalues: [Double]?
   public var lambdaMax: Double

@@ -19,6 +19,12 @@ extension ExplorerState {
     canvas.render(ListPickerView(picker: picker), in: overlay.contentRect(in: canvas.bounds), context: context)
   }
 
+  /// The class name of item `index` (its number when the data set names no classes).
+  static func labelName(_ dataset: Dataset, _ index: Int) -> String {
+    guard let l = try? dataset.label(at: index) else { return "?" }
+    return dataset.classNames.indices.contains(l) ? dataset.classNames[l] : String(l)
+  }
+
   func drawSampleBrowser(_ canvas: inout Canvas, _ browser: SampleBrowser, context: RenderContext) {
     let t = context.theme
     let layout = ExplorerLayout.sampleBrowser(size: canvas.size)
@@ -45,11 +51,11 @@ extension ExplorerState {
         let selected = index == browser.selection
         canvas.render(ImageHeatmap(image: image, mapping: Self.pixels, scale: grid.scale > 1 ? .reduced(grid.scale) : .enlarged(1)),
                       in: cell.droppingBottom(1), context: context)
-        let label = (try? dataset.label(at: index)).map { l in dataset.classNames.indices.contains(l) ? dataset.classNames[l] : String(l) } ?? ""
+        let label = Self.labelName(dataset, index)
         canvas.draw("\(index):\(label)", in: cell.bottom(1), alignment: .center, style: selected ? t.selection : t.secondary)
       }
     }
-    let label = (try? dataset.label(at: browser.selection)).map { l in dataset.classNames.indices.contains(l) ? dataset.classNames[l] : String(l) } ?? "?"
+    let label = Self.labelName(dataset, browser.selection)
     canvas.draw("\(dataset.address(of: browser.selection)) · label \(label) · \(dataset.imageShape.map(String.init).joined(separator: "×")) · arrows move · Tab data set · Enter choose · Esc close",
                 in: layout.footer, style: t.secondary)
   }

@@ -34,9 +34,7 @@ extension ExplorerState {
     let t = context.theme
     canvas.clear(rect, style: t.badgeNeutral)
     let pane = panes[activePane]
-    let labels = pane.summary.map { s in
-      s.labels.map { l in s.classNames.flatMap { $0.indices.contains(l) ? $0[l] : nil } ?? String(l) }.joined(separator: ",")
-    }
+    let labels = pane.summary.map { $0.labels.map(String.init).joined(separator: ",") }
     let spans = [
       TextSpan(" i2f ", style: t.badgeActive),
       TextSpan("  \(pane.summary?.architecture ?? scenario.architecture)", style: t.badgeNeutral),

@@ -37,12 +37,6 @@ public struct GradientMatchingObjective<S: TensorScalar>: Sendable {
     return (Double(d.value.scalar), gradient(of: d, withRespectTo: input).value.scalars)
   }
 
-  /// D(x′) without its gradient.
-  public func value(_ x: [S]) -> Double {
-    let input = Variable(Tensor(shape: inputShape, scalars: x), requiresGrad: true)
-    return Double(value(input).value.scalar)
-  }
-
   func value(_ input: Variable<S>) -> Variable<S> {
     let loss = VictimBatch.loss(network, input, binding, labels: labels)
     let g = gradients(of: loss, withRespectTo: theta, createGraph: true)

@@ -16,7 +16,7 @@ enum ExplorerFixtures {
   }
 
   static let summary = AnalysisSummary(
-    images: image(), labels: [3], classNames: nil, eigenvalues: (0..<64).map { 3.3e-5 * Foundation.pow(750, Double($0) / 63) },
+    images: image(), labels: [3], eigenvalues: (0..<64).map { 3.3e-5 * Foundation.pow(750, Double($0) / 63) },
     lambdaMax: 2.48e-2, lambdaMin: 3.3e-5, method: "dense", seconds: 0.05, inputCount: 64, parameterCount: 11_638,
     gradientNorm: 4.33, loss: 2.19, model: "convnet5(1×8×8 → 10)", architecture: .convnet5, weights: "uniform, seed 0", rank: 64)
 
