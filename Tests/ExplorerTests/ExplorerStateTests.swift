@@ -28,7 +28,7 @@ struct ExplorerStateTests {
     #expect(attack.preset == "dlg")
     #expect(s.panes[0].evaluating)
     _ = s.update(.evaluated(pane: 0, generation: evalGen, ExplorerFixtures.report()), now: now, screen: size)
-    #expect(!s.panes[0].evaluating && s.panes[0].report?.i2fNorm == 0.364)
+    #expect(!s.panes[0].evaluating && Swift.abs((s.panes[0].report?.i2fNorm ?? 0) - 0.364) < 1e-12)
   }
 
   @Test func sigmaStepsAreQuarterDecadesAndReevaluateEveryPane() {
@@ -73,8 +73,8 @@ struct ExplorerStateTests {
     _ = press(&s, .character("m"))
     guard case .picker(.model, _)? = s.overlay else { Issue.record("model picker not open"); return }
     let effects = press(&s, .down, .enter)  // convnet5 → mlp
-    #expect(s.overlay == nil && s.scenario.architecture == .mlp)
-    #expect(effects.contains { if case .analyze(0, _, let sc) = $0 { return sc.architecture == .mlp } else { return false } })
+    #expect(s.overlay == nil && s.scenario.model == .builtin(.mlp))
+    #expect(effects.contains { if case .analyze(0, _, let sc) = $0 { return sc.model == .builtin(.mlp) } else { return false } })
     _ = press(&s, .character("i"))
     _ = press(&s, .end, .enter)
     #expect(s.panes[0].weights == .initializer(.kaiming, seed: 0))

@@ -9,22 +9,16 @@ public final class ExplorerEngine: @unchecked Sendable {
   private let catalogue: SampleCatalogue
   private let mailbox = Mailbox()
   // Main-thread state.
-  private var analyses: [Int: LeakageAnalysis] = [:]
+  private var analyses: [Int: Analysis] = [:]
   private var analysisTasks: [Int: Task<Void, Never>] = [:]
   private var evaluationTasks: [Int: Task<Void, Never>] = [:]
   private var runners: [Int: AttackRunner] = [:]
-  private var cache: [CacheKey: LeakageAnalysis] = [:]
+  private var cache: [CacheKey: Analysis] = [:]
   private var cacheOrder: [CacheKey] = []
-  private var latestReports: [Int: I2FReport] = [:]
+  private var latestReports: [Int: Evaluation] = [:]
   private var latestAttacks: [Int: AttackSnapshot] = [:]
 
-  struct CacheKey: Hashable {
-    var architecture: Architecture
-    var width: Int
-    var weights: WeightSource
-    var sample: String
-    var classCount: Int?
-  }
+  typealias CacheKey = Scenario
 
   private var analysisGenerations: [Int: Int] = [:]
 
@@ -44,7 +38,7 @@ public final class ExplorerEngine: @unchecked Sendable {
     case .dropPane(let pane): dropPane(pane)
     case .loadDataset(let name):
       let catalogue = self.catalogue, mailbox = self.mailbox
-      Task.detached {
+      Task.detached(executorPreference: ComputeExecutor.shared) {
         do { mailbox.post(.datasetLoaded(name: name, try catalogue.dataset(named: name))) }
         catch { mailbox.post(.datasetFailed(name: name, message: "\(error)")) }
       }
@@ -80,18 +74,17 @@ public final class ExplorerEngine: @unchecked Sendable {
     evaluationTasks[pane]?.cancel()
     analyses[pane] = nil
     analysisGenerations[pane] = gen
-    let key = CacheKey(architecture: scenario.architecture, width: scenario.hiddenWidth, weights: scenario.weights,
-                       sample: scenario.sample, classCount: scenario.classCount)
+    let key = scenario.analysisKey
     if let cached = cache[key] {
       analyses[pane] = cached
       mailbox.post(.analysisReady(pane: pane, generation: gen, Self.summary(cached)))
       return
     }
     let catalogue = self.catalogue, mailbox = self.mailbox
-    analysisTasks[pane] = Task.detached {
+    analysisTasks[pane] = Task.detached(executorPreference: ComputeExecutor.shared) {
       do {
         let victim = try scenario.victim(using: catalogue)
-        let analysis = try LeakageAnalysis(victim) { f in
+        let analysis = try scenario.analysis(of: victim) { f in
           mailbox.post(.analysisProgress(pane: pane, generation: gen, fraction: f))
         }
         try Task.checkCancellation()
@@ -104,7 +97,7 @@ public final class ExplorerEngine: @unchecked Sendable {
   }
 
   /// Called (through the mailbox) on the main thread when an analysis finishes.
-  fileprivate func store(_ analysis: LeakageAnalysis, pane: Int, generation: Int, key: CacheKey) {
+  fileprivate func store(_ analysis: Analysis, pane: Int, generation: Int, key: CacheKey) {
     if analysisGenerations[pane] == generation { analyses[pane] = analysis }
     cache[key] = analysis
     cacheOrder.removeAll { $0 == key }
@@ -112,15 +105,19 @@ public final class ExplorerEngine: @unchecked Sendable {
     while cacheOrder.count > 12 { cache[cacheOrder.removeFirst()] = nil }
   }
 
-  static func summary(_ a: LeakageAnalysis) -> AnalysisSummary {
+  static func summary(_ a: Analysis) -> AnalysisSummary {
     let v = a.victim
-    var rank: Int?
-    if case .dense(let g) = a.spectrum { rank = g.rank }
+    var rank: Int?, lambdaMin: Double?
+    switch a.spectrum {
+    case .dense(let g): rank = g.rank; lambdaMin = g.lambdaMin
+    case .matrixFree(let s): lambdaMin = s.lambdaMinEstimate
+    default: break
+    }
     return AnalysisSummary(
-      images: v.images, labels: v.labels, eigenvalues: a.eigenvalues, lambdaMax: a.lambdaMax,
-      lambdaMin: a.lambdaMin, method: a.methodName, seconds: a.setupSeconds, inputCount: v.inputCount,
+      images: v.images, labels: v.labels, eigenvalues: a.eigenvalues, lambdaMax: a.lambdaMax ?? 0,
+      lambdaMin: lambdaMin ?? 0, method: a.methodName, seconds: a.setupSeconds, inputCount: v.inputCount,
       parameterCount: v.parameterCount, gradientNorm: a.sharedGradient.norm(), loss: a.jacobian.loss,
-      model: v.network.spec.description, architecture: v.network.spec.architecture, weights: v.weights.provenance, rank: rank)
+      model: v.network.spec.description, architecture: v.network.spec.source.shortName, weights: v.weights.provenance, rank: rank)
   }
 
   // MARK: - Evaluations and attacks
@@ -129,14 +126,12 @@ public final class ExplorerEngine: @unchecked Sendable {
     guard let analysis = analyses[pane] else { return }
     evaluationTasks[pane]?.cancel()
     let mailbox = self.mailbox, runner = runner(pane)
-    evaluationTasks[pane] = Task.detached {
+    evaluationTasks[pane] = Task.detached(executorPreference: ComputeExecutor.shared) {
       do {
-        let delta = try scenario.delta(for: analysis)
-        let report = try analysis.evaluate(delta: delta, ridge: scenario.ridge.epsilon(lambdaMax: analysis.lambdaMax),
-                                           gaussianSigma: scenario.perturbation.gaussianSigma)
+        let report = try scenario.evaluate(analysis)
         try Task.checkCancellation()
         mailbox.post(.evaluated(pane: pane, generation: gen, report))
-        let problem = AttackProblem(victim: analysis.victim, observedGradient: analysis.sharedGradient + delta, inferLabels: true)
+        let problem = scenario.attackProblem(analysis, report)
         runner.install(try AttackStepper<Float>(problem: problem, configuration: attack), generation: attackGen)
       } catch is CancellationError {
       } catch {
@@ -176,7 +171,7 @@ public final class ExplorerEngine: @unchecked Sendable {
     let directory = request.directory.isEmpty ? "i2f-export-\(stamp)" : request.directory
     let panes = request.configuration.panes.indices.map { i in (analyses[i], latestReports[i], latestAttacks[i]) }
     let mailbox = self.mailbox
-    Task.detached {
+    Task.detached(executorPreference: ComputeExecutor.shared) {
       do {
         let dir = URL(fileURLWithPath: directory)
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -184,11 +179,11 @@ public final class ExplorerEngine: @unchecked Sendable {
         for (i, (analysis, report, attack)) in panes.enumerated() {
           let name = "pane\(i + 1)-\(request.configuration.panes[i].shortName)"
           if let analysis, i == 0 { try ImageExport.writePNG(analysis.victim.images, to: dir.appendingPathComponent("original.png")) }
-          if let report { try ImageExport.writePNG(report.predictedImages, to: dir.appendingPathComponent("\(name)-i2f.png")) }
+          if let predicted = report?.predictedImages { try ImageExport.writePNG(predicted, to: dir.appendingPathComponent("\(name)-i2f.png")) }
           if let attack { try ImageExport.writePNG(attack.reconstruction, to: dir.appendingPathComponent("\(name)-attack.png")) }
           var n: [String: Double] = [:]
-          if let analysis { n["lambda_max"] = analysis.lambdaMax; n["lambda_min"] = analysis.lambdaMin }
           if let r = report {
+            n["lambda_max"] = r.lambdaMax; n["lambda_min"] = r.lambdaMin
             n["jdelta_norm"] = r.jDeltaNorm; n["i2f_norm"] = r.i2fNorm; n["i2f_ridge_norm"] = r.i2fRidgeNorm
             n["i2f_lb"] = r.lowerBound; n["predicted_rmse"] = r.predictedRMSE; n["delta_norm"] = r.deltaNorm
             n["grad_norm"] = r.gradientNorm
@@ -222,7 +217,7 @@ public final class ExplorerEngine: @unchecked Sendable {
   final class Mailbox: @unchecked Sendable {
     enum Message {
       case event(ExplorerEvent)
-      case internalAnalysis(pane: Int, generation: Int, key: CacheKey, LeakageAnalysis)
+      case internalAnalysis(pane: Int, generation: Int, key: CacheKey, Analysis)
     }
     private let lock = NSLock()
     private var messages: [Message] = []

@@ -9,7 +9,7 @@ public enum ExplorerEvent: Sendable {
   case analysisProgress(pane: Int, generation: Int, fraction: Double)
   case analysisReady(pane: Int, generation: Int, AnalysisSummary)
   case analysisFailed(pane: Int, generation: Int, message: String)
-  case evaluated(pane: Int, generation: Int, I2FReport)
+  case evaluated(pane: Int, generation: Int, Evaluation)
   case evaluationFailed(pane: Int, generation: Int, message: String)
   case attackProgress(pane: Int, generation: Int, AttackSnapshot)
   case datasetLoaded(name: String, Dataset)

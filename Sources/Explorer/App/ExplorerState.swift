@@ -62,7 +62,7 @@ public struct PaneState: Sendable {
   public var analysis: AnalysisStatus = .pending
   public var analysisGeneration = 0
   /// The I2F numbers for the current δ (the last complete ones while a new δ is evaluated).
-  public var report: I2FReport?
+  public var report: Evaluation?
   public var evaluationGeneration = 0
   public var evaluating = false
   public var attack: AttackSnapshot?
@@ -101,8 +101,8 @@ public struct AnalysisSummary: Sendable {
   public var loss: Double
   /// The model as built, e.g. `convnet5(1×8×8 → 10)`.
   public var model: String
-  /// Its architecture.
-  public var architecture: Architecture
+  /// Its short name (architecture or model file).
+  public var architecture: String
   public var weights: String
   public var rank: Int?
 }

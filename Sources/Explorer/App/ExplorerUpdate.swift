@@ -116,7 +116,7 @@ extension ExplorerState {
       }
     case .pickModel:
       overlay = .picker(.model, ListPicker(items: Architecture.allCases.map { PickerItem($0.rawValue, detail: $0.summary) },
-                                           selection: Architecture.allCases.firstIndex(of: scenario.architecture) ?? 0))
+                                           selection: Architecture.allCases.firstIndex { scenario.model == .builtin($0) } ?? 0))
     case .pickInitialization:
       overlay = .picker(.initialization, ListPicker(items: weightChoices.map(Self.pickerItem),
                                                     selection: weightChoices.firstIndex(of: panes[p].weights) ?? 0))
@@ -220,8 +220,8 @@ extension ExplorerState {
     switch kind {
     case .model:
       let arch = Architecture.allCases[index]
-      guard arch != scenario.architecture else { return [] }
-      scenario.architecture = arch
+      guard .builtin(arch) != scenario.model else { return [] }
+      scenario.model = .builtin(arch)
       // Trained weights belong to one architecture: fall back to the default initialisation.
       for i in panes.indices { if case .file = panes[i].weights { panes[i].weights = .initializer(.uniform, seed: 0) } }
       return panes.indices.flatMap { reanalyze($0) }

@@ -40,7 +40,7 @@ extension ExplorerState {
       default: status = "…"
       }
       for (half, image) in zip(halves, [pane.attack.flatMap { Self.heatmapImage($0.reconstruction) },
-                                         pane.report.flatMap { Self.heatmapImage($0.predictedImages) }]) {
+                                         pane.report?.predictedImages.flatMap(Self.heatmapImage)]) {
         if let image {
           canvas.render(ImageHeatmap(image: image, mapping: Self.pixels, scale: scale), in: half, context: context)
         } else {
@@ -67,7 +67,7 @@ extension ExplorerState {
       values.sorted { $0.1 < $1.1 }.enumerated().map { "\($0.offset + 1). \(panes[$0.element.0].weights.shortName) \(Self.format($0.element.1))" }
         .joined(separator: "   ")
     }
-    let predicted = ranking(panes.indices.compactMap { i in panes[i].report.map { (i, gaussian ? $0.expectedRMSE ?? $0.predictedRMSE : $0.predictedRMSE) } })
+    let predicted = ranking(panes.indices.compactMap { i in panes[i].report.flatMap { r in (gaussian ? r.expectedRMSE ?? r.predictedRMSE : r.predictedRMSE).map { (i, $0) } } })
     let achieved = ranking(panes.indices.compactMap { i in panes[i].attack.map { (i, $0.metrics.rmse) } })
     canvas.draw([TextSpan(gaussian ? "Leakage rank · I2F expected RMSE: " : "Leakage rank · I2F predicted RMSE: ", style: t.label),
                  TextSpan(predicted, style: t.value)], at: layout.ranking.origin, clip: layout.ranking)

@@ -11,7 +11,7 @@ extension ExplorerState {
     let t = context.theme
     drawTitle(&canvas, in: layout.title, context: context)
     let attack = pane.attack.flatMap { Self.heatmapImage($0.reconstruction) }
-    let predicted = pane.report.flatMap { Self.heatmapImage($0.predictedImages) }
+    let predicted = pane.report?.predictedImages.flatMap(Self.heatmapImage)
     let scale = Self.sharedScale(original, in: layout.images, context: context)
     let waiting: String
     switch pane.analysis {
@@ -28,7 +28,7 @@ extension ExplorerState {
                    placeholder: pane.evaluating ? "evaluating…" : waiting, context: context)
     if layout.images.count == 5, let s = pane.summary {
       let attackError = pane.attack.map { $0.reconstruction - s.images }
-      let i2fError = pane.report.map { $0.predictedImages - s.images }
+      let i2fError = pane.report?.predictedImages.map { $0 - s.images }
       let limit = Swift.max(attackError?.maxAbs() ?? 0, i2fError?.maxAbs() ?? 0, 1e-12)
       let signed = HeatmapMapping.signed(limit: limit, colormap: .redBlue)
       Self.drawImage(&canvas, attackError.flatMap(Self.heatmapImage), mapping: signed, title: "Attack − original",

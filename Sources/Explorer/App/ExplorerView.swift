@@ -37,7 +37,7 @@ extension ExplorerState {
     let labels = pane.summary.map { $0.labels.map(String.init).joined(separator: ",") }
     let spans = [
       TextSpan(" i2f ", style: t.badgeActive),
-      TextSpan("  \(pane.summary?.architecture ?? scenario.architecture)", style: t.badgeNeutral),
+      TextSpan("  \(pane.summary?.architecture ?? scenario.model.shortName)", style: t.badgeNeutral),
       TextSpan(" · \(screen == .compare ? "\(panes.count) initialisations" : pane.weights.description)", style: t.badgeNeutral),
       TextSpan(" · \(scenario.sample)\(labels.map { " [\($0)]" } ?? "")", style: t.badgeNeutral),
       TextSpan(" · \(control.kind.shortTitle) \(control.valueLabel)", style: t.badgeNeutral),

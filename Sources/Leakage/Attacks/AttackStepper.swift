@@ -32,6 +32,20 @@ public struct AttackProblem: Sendable {
   public var labelsAreCorrect: Bool { LabelInference.matches(attackerLabels, trueLabels) }
 }
 
+/// How an attack run ended.
+public enum AttackStatus: String, Sendable, Codable, Equatable {
+  /// Still iterating.
+  case running
+  /// Stopped early at an optimum: no step decreases the objective, which is (to rounding) zero.
+  case converged
+  /// Stopped early without reaching an optimum: no step decreases the objective any more.
+  case stalled
+  /// Ran every iteration of its budget.
+  case maxIterations = "max-iterations"
+  /// The objective or its gradient became NaN or infinite.
+  case diverged
+}
+
 /// One point of an attack's trajectory.
 public struct AttackRecord: Sendable, Codable, Equatable {
   public var iteration: Int
@@ -65,6 +79,14 @@ public struct AttackState<S: TensorScalar>: Sendable, Codable, Equatable {
   public var isFinished = false
   /// Objective evaluations, line searches included.
   public var evaluations = 0
+  /// Iterations taken over all trials (fewer than the budget when a trial stops early).
+  public var steps = 0
+  /// The objective where the current trial started (to tell convergence from a stall).
+  public var trialStartObjective = Double.nan
+  /// How each finished trial ended.
+  public var trialStatuses: [AttackStatus] = []
+  /// How the best finished trial ended.
+  public var bestStatus: AttackStatus?
 
   /// JSON for this state.
   public func encoded() throws -> Data {
@@ -121,6 +143,8 @@ public struct AttackStepper<S: TensorScalar>: Sendable {
   /// Iterations done over all restarts.
   public var iterationsDone: Int { state.trial * configuration.iterations + state.iteration }
   public var isFinished: Bool { state.isFinished }
+  /// How the attack ended (the best trial's ending), or `.running`.
+  public var status: AttackStatus { state.isFinished ? state.bestStatus ?? .maxIterations : .running }
   public var objectiveValue: Double { state.objective }
   /// ‖∇x′D‖ at the current x′.
   public var gradientNorm: Double { state.gradient.reduce(0) { $0 + Double($1) * Double($1) }.squareRoot() }
@@ -169,8 +193,17 @@ public struct AttackStepper<S: TensorScalar>: Sendable {
       }
     }
     state.iteration += 1
+    state.steps += 1
     record()
-    if state.iteration >= c.iterations { finishTrial() }
+    if !state.objective.isFinite || state.gradient.contains(where: { !$0.isFinite }) {
+      finishTrial(.diverged)
+    } else if state.lbfgs?.stalled == true {
+      // No step decreases the objective any more: at an optimum (to rounding), or stuck.
+      let optimal = state.objective <= 1e-10 * state.trialStartObjective || !state.gradient.contains { $0 != 0 }
+      finishTrial(optimal ? .converged : .stalled)
+    } else if state.iteration >= c.iterations {
+      finishTrial(.maxIterations)
+    }
   }
 
   /// Runs to the end, calling `progress` after every iteration (return false to stop early).
@@ -198,14 +231,19 @@ public struct AttackStepper<S: TensorScalar>: Sendable {
     state.adam = nil
     state.lbfgs = nil
     (state.objective, state.gradient) = objective.evaluate(state.x)
+    state.trialStartObjective = state.objective
     state.evaluations += 1
     record()
   }
 
-  private mutating func finishTrial() {
-    if state.bestObjective.map({ state.objective < $0 }) ?? true {
+  private mutating func finishTrial(_ status: AttackStatus) {
+    state.trialStatuses.append(status)
+    // A diverged trial never wins over one that kept finite values.
+    let better = state.bestObjective.map { state.objective < $0 } ?? true
+    if state.bestStatus == nil || (status != .diverged && (better || state.bestStatus == .diverged)) {
       state.bestObjective = state.objective
       state.bestX = state.x
+      state.bestStatus = status
     }
     if state.trial + 1 < state.configuration.restarts {
       startTrial(state.trial + 1)

@@ -26,43 +26,53 @@ public enum Architecture: String, CaseIterable, Sendable, Codable, CustomStringC
   }
 }
 
-/// An architecture instantiated for one input shape and class count.
+/// A network instantiated for one input shape and class count: a built-in architecture or an
+/// ONNX file, with the options that shape it.
 public struct ModelSpec: Hashable, Sendable, Codable, CustomStringConvertible {
-  public var architecture: Architecture
+  public var source: ModelSource
   /// `[C, H, W]` of one input image.
   public var inputShape: [Int]
   public var classCount: Int
   /// Hidden width of `mlp` (ignored by the other architectures).
   public var hiddenWidth: Int
 
-  public init(_ architecture: Architecture, inputShape: [Int], classCount: Int, hiddenWidth: Int = 128) {
-    self.architecture = architecture
+  public init(_ source: ModelSource, inputShape: [Int], classCount: Int, hiddenWidth: Int = 128) {
+    self.source = source
     self.inputShape = inputShape
     self.classCount = classCount
     self.hiddenWidth = hiddenWidth
   }
 
+  /// A built-in architecture for one input shape and class count.
+  public init(_ architecture: Architecture, inputShape: [Int], classCount: Int, hiddenWidth: Int = 128) {
+    self.init(.builtin(architecture), inputShape: inputShape, classCount: classCount, hiddenWidth: hiddenWidth)
+  }
+
+  /// The built-in architecture, if this is one.
+  public var architecture: Architecture? { source.architecture }
+
   public var description: String {
     let shape = inputShape.map(String.init).joined(separator: "×")
-    return "\(architecture)(\(shape) → \(classCount)\(architecture == .mlp ? ", width \(hiddenWidth)" : ""))"
+    return "\(source.shortName)(\(shape) → \(classCount)\(architecture == .mlp ? ", width \(hiddenWidth)" : ""))"
   }
 
   /// The network for this spec, or an error when the input is too small for the architecture.
   public func makeNetwork() throws(ModelError) -> any Network {
     guard inputShape.count == 3, inputShape.allSatisfy({ $0 > 0 }) else {
-      throw .invalidInputShape(inputShape, architecture)
+      throw .invalidInputShape(inputShape, source.description)
     }
     guard classCount >= 2 else { throw .invalidClassCount(classCount) }
+    guard case .builtin(let architecture) = source else { throw .unsupportedModel(source.description, "ONNX models are not supported yet") }
     switch architecture {
     case .convnet5: return ConvNet5(inputShape: inputShape, classCount: classCount)
     case .mlp:
       guard hiddenWidth > 0 else { throw .invalidHiddenWidth(hiddenWidth) }
       return MLP(inputShape: inputShape, classCount: classCount, hiddenWidth: hiddenWidth)
     case .lenet5:
-      guard inputShape[1] >= 4, inputShape[2] >= 4 else { throw .invalidInputShape(inputShape, architecture) }
+      guard inputShape[1] >= 4, inputShape[2] >= 4 else { throw .invalidInputShape(inputShape, architecture.rawValue) }
       return LeNet5(inputShape: inputShape, classCount: classCount)
     case .resnet8:
-      guard inputShape[1] >= 4, inputShape[2] >= 4 else { throw .invalidInputShape(inputShape, architecture) }
+      guard inputShape[1] >= 4, inputShape[2] >= 4 else { throw .invalidInputShape(inputShape, architecture.rawValue) }
       return ResNet8(inputShape: inputShape, classCount: classCount)
     }
   }
@@ -70,7 +80,7 @@ public struct ModelSpec: Hashable, Sendable, Codable, CustomStringConvertible {
 
 /// Problems building or loading a model.
 public enum ModelError: Error, Equatable, CustomStringConvertible {
-  case invalidInputShape([Int], Architecture)
+  case invalidInputShape([Int], String)
   case invalidClassCount(Int)
   case invalidHiddenWidth(Int)
   case unknownArchitecture(String)
@@ -78,6 +88,12 @@ public enum ModelError: Error, Equatable, CustomStringConvertible {
   case mismatchedWeights(source: String, missing: [String], unexpected: [String], misshapen: [String])
   case unknownInitializer(String)
   case invalidTraining(String)
+  /// A model file that cannot be used: its path and the reason.
+  case unsupportedModel(String, String)
+  /// Labels that the model's classifier cannot output.
+  case labelOutOfRange(label: Int, classCount: Int, source: String)
+  /// `--classes` disagreeing with what the weights say.
+  case classCountConflict(given: Int, fromWeights: Int, source: String)
 
   public var description: String {
     switch self {
@@ -86,7 +102,7 @@ public enum ModelError: Error, Equatable, CustomStringConvertible {
     case .invalidClassCount(let k): "class count \(k) must be at least 2"
     case .invalidHiddenWidth(let w): "hidden width \(w) must be positive"
     case .unknownArchitecture(let s):
-      "unknown model '\(s)' (choose one of \(Architecture.allCases.map(\.rawValue).joined(separator: ", ")))"
+      "unknown model '\(s)' (choose one of \(Architecture.allCases.map(\.rawValue).joined(separator: ", ")), or an .onnx file)"
     case .mismatchedWeights(let source, let missing, let unexpected, let misshapen):
       "\(source): weights do not match the model: " + [
         missing.isEmpty ? nil : "missing \(missing.joined(separator: ", "))",
@@ -94,6 +110,11 @@ public enum ModelError: Error, Equatable, CustomStringConvertible {
         misshapen.isEmpty ? nil : "wrong shape \(misshapen.joined(separator: ", "))",
       ].compactMap { $0 }.joined(separator: "; ")
     case .invalidTraining(let s): s
+    case .unsupportedModel(let path, let reason): "\(path): \(reason)"
+    case .labelOutOfRange(let label, let k, let source):
+      "label \(label) is outside the \(k) classes of \(source) (labels must be 0…\(k - 1))"
+    case .classCountConflict(let given, let fromWeights, let source):
+      "--classes \(given) conflicts with \(source), whose classifier has \(fromWeights) outputs"
     case .unknownInitializer(let s):
       "unknown initialisation '\(s)' (choose uniform, normal, xavier, kaiming, or a weights file)"
     }

@@ -41,12 +41,30 @@ extension ModelWeights {
   public static func storedSpec(_ path: String) throws -> ModelSpec? {
     let file = try SafeTensors(contentsOf: URL(fileURLWithPath: path))
     guard let arch = file.metadata[MetadataKey.architecture] else { return nil }
-    guard let architecture = Architecture(rawValue: arch),
+    guard let source = try? ModelSource(parsing: arch),
           let shape = file.metadata[MetadataKey.inputShape]?.split(separator: ",").compactMap({ Int($0) }), shape.count == 3,
           let classes = file.metadata[MetadataKey.classCount].flatMap({ Int($0) })
     else { throw ModelError.mismatchedWeights(source: path, missing: [], unexpected: [], misshapen: ["unreadable i2f model metadata"]) }
     let width = file.metadata[MetadataKey.hiddenWidth].flatMap { Int($0) } ?? 128
-    return ModelSpec(architecture, inputShape: shape, classCount: classes, hiddenWidth: width)
+    return ModelSpec(source, inputShape: shape, classCount: classes, hiddenWidth: width)
+  }
+
+  /// The number of classes the weights file at `path` was made for: the rows of `network`'s
+  /// classifier (its last weight matrix, e.g. `fc.weight`) as stored in the file.
+  public static func classifierRows(_ path: String, for network: any Network) throws -> Int {
+    guard let classifier = network.parameters.last(where: { $0.role == .weight }) else {
+      throw ModelError.mismatchedWeights(source: path, missing: [], unexpected: [], misshapen: ["the model has no classifier"])
+    }
+    let file = try SafeTensors(contentsOf: URL(fileURLWithPath: path))
+    guard let stored = file.tensors[classifier.name] else {
+      throw ModelError.mismatchedWeights(source: path, missing: [classifier.name], unexpected: [], misshapen: [])
+    }
+    guard stored.shape.count == classifier.shape.count, let rows = stored.shape.first, rows >= 1 else {
+      throw ModelError.mismatchedWeights(
+        source: path, missing: [], unexpected: [],
+        misshapen: ["\(classifier.name) \(stored.shape) (expected [classes] + \(Array(classifier.shape.dropFirst())))"])
+    }
+    return rows
   }
 
   /// Writes the weights (F32, as PyTorch stores them; batch counters as I64) with the model's spec
@@ -62,7 +80,7 @@ extension ModelWeights {
       }
     }
     file.metadata = extraMetadata.merging([
-      MetadataKey.architecture: spec.architecture.rawValue,
+      MetadataKey.architecture: spec.source.description,
       MetadataKey.inputShape: spec.inputShape.map(String.init).joined(separator: ","),
       MetadataKey.classCount: String(spec.classCount),
       MetadataKey.hiddenWidth: String(spec.hiddenWidth),

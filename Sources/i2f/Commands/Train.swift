@@ -21,8 +21,8 @@ struct Train: ParsableCommand {
   @Option(help: "Mini-batch size.")
   var batchSize = 32
 
-  @Option(help: "Optimizer: adam or sgd (momentum 0.9).")
-  var optimizer = "adam"
+  @Option(help: "Optimizer (sgd with momentum 0.9).")
+  var optimizer: TrainingConfiguration.Optimizer = .adam
 
   @Option(help: "Learning rate.")
   var lr = 1e-2
@@ -34,10 +34,9 @@ struct Train: ParsableCommand {
   var output: String?
 
   func run() throws {
-    let arch = try modelOptions.architecture()
-    guard let opt = TrainingConfiguration.Optimizer(rawValue: optimizer.lowercased()) else { throw ValidationError("--optimizer must be adam or sgd") }
+    let opt = optimizer
     let set = try dataOptions.catalogue().dataset(named: dataset)
-    let network = try ModelSpec(arch, inputShape: set.imageShape, classCount: max(set.classCount, 2), hiddenWidth: modelOptions.width).makeNetwork()
+    let network = try ModelSpec(modelOptions.model, inputShape: set.imageShape, classCount: max(set.classCount, 2), hiddenWidth: modelOptions.width).makeNetwork()
     let start = try modelOptions.weightSource().weights(for: network)
     var config = TrainingConfiguration()
     config.optimizer = opt
@@ -46,7 +45,7 @@ struct Train: ParsableCommand {
     config.batchSize = batchSize
     config.holdOut = holdOut
     config.seed = modelOptions.seed
-    let path = output ?? "Weights/\(arch.rawValue)-\(set.name).safetensors"
+    let path = output ?? "Weights/\(modelOptions.model.shortName)-\(set.name).safetensors"
     print("training \(network.spec) on \(set.name) (\(set.count) images, \(Int(holdOut * 100))% held out), \(opt.rawValue) lr \(lr), \(epochs) epochs")
     var bar = ProgressLine(total: 1)
     let begin = Date()

@@ -1,10 +1,12 @@
 import ArgumentParser
+import Foundation
 import Leakage
 
 /// Which network and which weights: shared by every command that builds a model.
 struct ModelOptions: ParsableArguments {
-  @Option(help: "Architecture: \(Architecture.allCases.map(\.rawValue).joined(separator: ", ")).")
-  var model = "convnet5"
+  @Option(help: "Model: \(Architecture.allCases.map(\.rawValue).joined(separator: ", ")), or an .onnx file.",
+          transform: Parse.model)
+  var model: ModelSource = .builtin(.convnet5)
 
   @Option(help: "Hidden width of the mlp.")
   var width = 128
@@ -18,11 +20,8 @@ struct ModelOptions: ParsableArguments {
   @Option(help: "Seed of the random initialisation.")
   var seed: UInt64 = 0
 
-  /// The architecture named by --model.
-  func architecture() throws -> Architecture {
-    guard let arch = Architecture(rawValue: model.lowercased()) else { throw ModelError.unknownArchitecture(model) }
+  func validate() throws {
     guard width > 0 else { throw ValidationError("--width must be positive") }
-    return arch
   }
 
   /// Where the weights come from.
@@ -42,5 +41,3 @@ struct DataOptions: ParsableArguments {
     SampleCatalogue(samplesDirectory: samples.map { URL(fileURLWithPath: $0) }, dataDirectory: data.map { URL(fileURLWithPath: $0) })
   }
 }
-
-import Foundation

@@ -14,11 +14,12 @@ struct ScenarioOptions: ParsableArguments {
 
   @OptionGroup var dataOptions: DataOptions
 
-  @Option(help: "Number of classes, when the sample file does not say.")
+  @Option(help: "Number of classes, only where nothing else says: a weights file's classifier is the authority.")
   var classes: Int?
 
-  @Option(help: "Perturbation δ of the shared gradient: none, gaussian:SIGMA, laplace:B, prune:FRACTION, dp:CLIP:MULT, direction:top:K, direction:bottom:K.")
-  var noise = "gaussian:1e-3"
+  @Option(help: "Perturbation δ of the shared gradient: none, gaussian:SIGMA, laplace:B, prune:FRACTION, dp:CLIP:MULT, direction:top:K, direction:bottom:K.",
+          transform: Parse.perturbation)
+  var noise: Perturbation = .gaussian(sigma: 1e-3)
 
   @Option(help: "δ from a safetensors file with one tensor per parameter name (overrides --noise).")
   var perturbation: String?
@@ -29,22 +30,30 @@ struct ScenarioOptions: ParsableArguments {
   @Option(help: "Seed of the perturbation's random draws.")
   var noiseSeed: UInt64 = 0
 
-  @Option(help: "Ridge ε of the regularised I2F: a number, or a multiple of λmax written like 1e-6x.")
-  var ridge = "1e-6x"
+  @Option(help: "Ridge ε of the regularised I2F: a number, or a multiple of λmax written like 1e-6x.", transform: Parse.ridge)
+  var ridge: Ridge = .relative(1e-6)
+
+  @Option(help: "How the spectrum of J·Jᵀ is computed: auto (dense when J fits), dense, matrix-free.")
+  var method: AnalysisMethod = .auto
+
+  func validate() throws {
+    if let norm, !(norm >= 0 && norm.isFinite) { throw ValidationError("--norm must be a number ≥ 0") }
+    if let classes, classes < 2 { throw ValidationError("--classes must be at least 2") }
+  }
 
   /// The scenario these options describe.
   func scenario() throws -> Scenario {
     var s = Scenario()
-    s.architecture = try modelOptions.architecture()
+    s.model = modelOptions.model
     s.hiddenWidth = modelOptions.width
     s.weights = try modelOptions.weightSource()
     s.sample = input ?? sample
     s.classCount = classes
-    s.perturbation = try perturbation.map { .file($0) } ?? Perturbation(parsing: noise)
-    if let norm, !(norm >= 0 && norm.isFinite) { throw ValidationError("--norm must be a number ≥ 0") }
+    s.perturbation = perturbation.map { .file($0) } ?? noise
     s.directionNorm = norm
     s.noiseSeed = noiseSeed
-    s.ridge = try Ridge(parsing: ridge)
+    s.ridge = ridge
+    s.method = method
     return s
   }
 

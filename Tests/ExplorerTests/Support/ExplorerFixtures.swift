@@ -18,15 +18,24 @@ enum ExplorerFixtures {
   static let summary = AnalysisSummary(
     images: image(), labels: [3], eigenvalues: (0..<64).map { 3.3e-5 * Foundation.pow(750, Double($0) / 63) },
     lambdaMax: 2.48e-2, lambdaMin: 3.3e-5, method: "dense", seconds: 0.05, inputCount: 64, parameterCount: 11_638,
-    gradientNorm: 4.33, loss: 2.19, model: "convnet5(1×8×8 → 10)", architecture: .convnet5, weights: "uniform, seed 0", rank: 64)
+    gradientNorm: 4.33, loss: 2.19, model: "convnet5(1×8×8 → 10)", architecture: "convnet5", weights: "uniform, seed 0", rank: 64)
 
-  static func report(_ scale: Double = 1) -> I2FReport {
-    let shift = Tensor(shape: [64], scalars: (0..<64).map { Double(($0 * 7) % 11 - 5) * 0.01 * scale })
-    return I2FReport(
-      loss: 2.19, gradientNorm: 4.33, deltaNorm: 0.108 * scale, jDeltaNorm: 5.9e-4 * scale, lambdaMax: 2.48e-2, lambdaMin: 3.3e-5,
-      rank: 64, i2fNorm: 0.364 * scale, i2fRidgeNorm: 0.3639 * scale, ridge: 2.48e-8, lowerBound: 0.0238 * scale,
-      upperBound: 17.9 * scale, traceOfInverse: 1.25e5, expectedI2FNorm: 0.354 * scale, inputCount: 64, parameterCount: 11_638,
-      method: "dense", iterations: 0, converged: true, shift: shift, predictedImages: image() + shift.reshaped([1, 1, 8, 8]))
+  static func report(_ scale: Double = 1) -> Evaluation {
+    let pattern = Tensor(shape: [64], scalars: (0..<64).map { Double(($0 * 7) % 11 - 5) })
+    let shift = pattern * (0.364 * scale / pattern.norm())
+    // ‖J·δ‖/λmax = 0.0238·scale, ‖J·δ‖/λmin = 17.9·scale, ‖shift‖ ≈ 0.364·scale.
+    var e = Evaluation(
+      loss: 2.19, gradientNorm: 4.33, deltaNorm: 0.108 * scale, jDeltaNorm: 5.9e-4 * scale, inputCount: 64, parameterCount: 11_638,
+      method: "dense", delta: Tensor(zeros: [11_638]), images: image())
+    e.lambdaMax = 2.48e-2
+    e.lambdaMin = 3.3e-5
+    e.rank = 64
+    e.shift = shift.scalars
+    e.ridge = 2.48e-8
+    e.ridgeShift = shift.scalars.map { $0 * 0.9997 }
+    e.traceOfInverse = 1.25e5 * scale * scale
+    e.gaussianSigma = 1e-3
+    return e
   }
 
   static func attack(iteration: Int, running: Bool = false) -> AttackSnapshot {
