@@ -56,6 +56,6 @@ let package = Package(
     .testTarget(name: "LeakageTests", dependencies: ["Leakage"], exclude: ["Fixtures"], swiftSettings: optimised),
     .testTarget(name: "ExplorerTests", dependencies: ["Explorer"], exclude: ["Snapshots"]),
     /// Runs the built `i2f` executable: headless commands, errors, and the explorer under tmux.
-    .testTarget(name: "EndToEndTests", dependencies: ["i2f"]),
+    .testTarget(name: "EndToEndTests", dependencies: ["i2f"], exclude: ["Fixtures"]),
   ]
 )

@@ -34,18 +34,23 @@ public struct Analysis: Sendable {
     return victim.inputCount <= denseLimit && fits ? .dense : .matrixFree
   }
 
+  /// The batch as loaded: pixels in [0, 1], the network behind its normalisation.
   public let victim: VictimBatch
-  /// J's products, in the precision asked for.
+  /// The space J and every I2F number refer to.
+  public let space: InputSpace
+  /// J's products in ``space``, in the precision asked for.
   public let jacobian: any JacobianProducts
   public let spectrum: Spectrum
   /// Wall time spent building the analysis so far, in seconds.
   public let setupSeconds: Double
 
   /// The first stage: the products (one forward and double-backward graph), no spectrum.
-  public init(productsOf victim: VictimBatch, precision: Precision = .f64) {
+  public init(productsOf victim: VictimBatch, space: InputSpace = .pixel, precision: Precision = .f64) {
     let start = Date()
     self.victim = victim
-    jacobian = precision == .f64 ? MixedJacobian<Double>(victim) : MixedJacobian<Float>(victim)
+    self.space = space
+    let seen = victim.inSpace(space)
+    jacobian = precision == .f64 ? MixedJacobian<Double>(seen) : MixedJacobian<Float>(seen)
     spectrum = .none
     setupSeconds = Date().timeIntervalSince(start)
   }
@@ -53,14 +58,15 @@ public struct Analysis: Sendable {
   /// All stages at once: the products and the spectrum by `method`. `progress` receives the
   /// fraction of the dense spectrum done. Throws `CancellationError` when the task is cancelled.
   public init(
-    _ victim: VictimBatch, method: AnalysisMethod = .auto, precision: Precision = .f64, ridge: Ridge = .relative(1e-6),
-    progress: (@Sendable (Double) -> Void)? = nil
+    _ victim: VictimBatch, space: InputSpace = .pixel, method: AnalysisMethod = .auto, precision: Precision = .f64,
+    ridge: Ridge = .relative(1e-6), progress: (@Sendable (Double) -> Void)? = nil
   ) throws {
-    self = try Analysis(productsOf: victim, precision: precision).withSpectrum(method, ridge: ridge, progress: progress)
+    self = try Analysis(productsOf: victim, space: space, precision: precision).withSpectrum(method, ridge: ridge, progress: progress)
   }
 
   private init(_ base: Analysis, spectrum: Spectrum, seconds: Double) {
     victim = base.victim
+    space = base.space
     jacobian = base.jacobian
     self.spectrum = spectrum
     setupSeconds = base.setupSeconds + seconds
@@ -154,11 +160,14 @@ public struct Analysis: Sendable {
     }
     guard delta.scalars.allSatisfy(\.isFinite) else { throw AnalysisError.invalidPerturbation("δ holds NaN or infinite values") }
     let jd = jacobian.product(delta).scalars
+    let normalization = space == .model ? victim.normalization : nil
     var e = Evaluation(
       loss: jacobian.loss, gradientNorm: sharedGradient.norm(), deltaNorm: delta.norm(), jDeltaNorm: Self.norm(jd),
       inputCount: jacobian.inputCount, parameterCount: jacobian.parameterCount, method: methodName,
       delta: delta, images: victim.images)
     e.gaussianSigma = gaussianSigma
+    e.space = space
+    e.normalization = normalization
     switch spectrum {
     case .none:
       break

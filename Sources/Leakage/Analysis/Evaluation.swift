@@ -23,8 +23,12 @@ public struct Evaluation: Sendable {
   public var method: String
   /// The perturbation itself (flat, θ order): the attacker sees g0 + δ.
   public var delta: Tensor<Double>
-  /// The private images x0, `[B, C, H, W]`.
+  /// The private images x0 in pixel space, `[B, C, H, W]`.
   public var images: Tensor<Double>
+  /// The space the numbers refer to.
+  public var space: InputSpace = .pixel
+  /// The model's normalisation when ``space`` is `.model` (shifts are then in z = (x − m)/s).
+  public var normalization: InputNormalization?
   /// σ when δ is Gaussian noise (the expected-RMSE formulas apply only then).
   public var gaussianSigma: Double?
 
@@ -126,10 +130,21 @@ public struct Evaluation: Sendable {
     return nil
   }
 
-  /// The reconstruction I2F predicts, x0 + I2F(δ), shaped like the images (the ridge form when
-  /// the exact one was not computed).
+  /// The reconstruction I2F predicts, x0 + I2F(δ), in pixel space and shaped like the images
+  /// (the ridge form when the exact one was not computed). A model-space shift d becomes std·d.
   public var predictedImages: Tensor<Double>? {
-    displayedShift.map { images + Tensor(shape: images.shape, scalars: $0.values) }
+    displayedShift.map { shift in
+      let d = Tensor(shape: images.shape, scalars: shift.values)
+      return images + (normalization.map { $0.pixelShift(d) } ?? d)
+    }
+  }
+
+  /// The RMSE, in this evaluation's space, of a reconstruction given in pixel space: what
+  /// ``predictedRMSE`` predicts for an attack. (Batches are matched to their originals first.)
+  public func rmse(ofReconstruction reconstruction: Tensor<Double>) -> Double {
+    guard let normalization else { return ImageMetrics(reconstruction: reconstruction, truth: images, includeSSIM: false).rmse }
+    return ImageMetrics(reconstruction: normalization.normalize(reconstruction), truth: normalization.normalize(images),
+                        includeSSIM: false).rmse
   }
 
   private var rootDx: Double { Double(inputCount).squareRoot() }

@@ -35,6 +35,8 @@ public struct ModelSpec: Hashable, Sendable, Codable, CustomStringConvertible {
   public var classCount: Int
   /// Hidden width of `mlp` (ignored by the other architectures).
   public var hiddenWidth: Int
+  /// The input normalisation in front of the network, if any (its first layer).
+  public var normalization: InputNormalization?
 
   public init(_ source: ModelSource, inputShape: [Int], classCount: Int, hiddenWidth: Int = 128) {
     self.source = source
@@ -53,11 +55,21 @@ public struct ModelSpec: Hashable, Sendable, Codable, CustomStringConvertible {
 
   public var description: String {
     let shape = inputShape.map(String.init).joined(separator: "×")
-    return "\(source.shortName)(\(shape) → \(classCount)\(architecture == .mlp ? ", width \(hiddenWidth)" : ""))"
+    let width = architecture == .mlp ? ", width \(hiddenWidth)" : ""
+    let normalized = normalization.map { ", normalised \($0)" } ?? ""
+    return "\(source.shortName)(\(shape) → \(classCount)\(width)\(normalized))"
   }
 
-  /// The network for this spec, or an error when the input is too small for the architecture.
+  /// The network for this spec (behind its normalisation, if any), or an error when the input
+  /// does not suit the architecture.
   public func makeNetwork() throws(ModelError) -> any Network {
+    let base = try makeBaseNetwork()
+    guard let normalization else { return base }
+    return try NormalizedNetwork(base: base, normalization: normalization, spec: self)
+  }
+
+  /// The network without its normalisation.
+  private func makeBaseNetwork() throws(ModelError) -> any Network {
     guard inputShape.count == 3, inputShape.allSatisfy({ $0 > 0 }) else {
       throw .invalidInputShape(inputShape, source.description)
     }
@@ -88,6 +100,7 @@ public enum ModelError: Error, Equatable, CustomStringConvertible {
   case mismatchedWeights(source: String, missing: [String], unexpected: [String], misshapen: [String])
   case unknownInitializer(String)
   case invalidTraining(String)
+  case invalidNormalization(String)
   /// A model file that cannot be used: its path and the reason.
   case unsupportedModel(String, String)
   /// Labels that the model's classifier cannot output.
@@ -110,6 +123,7 @@ public enum ModelError: Error, Equatable, CustomStringConvertible {
         misshapen.isEmpty ? nil : "wrong shape \(misshapen.joined(separator: ", "))",
       ].compactMap { $0 }.joined(separator: "; ")
     case .invalidTraining(let s): s
+    case .invalidNormalization(let s): "normalisation: \(s)"
     case .unsupportedModel(let path, let reason): "\(path): \(reason)"
     case .labelOutOfRange(let label, let k, let source):
       "label \(label) is outside the \(k) classes of \(source) (labels must be 0…\(k - 1))"

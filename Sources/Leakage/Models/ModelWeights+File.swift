@@ -12,6 +12,7 @@ extension ModelWeights {
     public static let classCount = "i2f.classes"
     public static let hiddenWidth = "i2f.hidden_width"
     public static let provenance = "i2f.provenance"
+    public static let normalization = "i2f.normalize"
   }
 
   /// Reads `path` and checks it against `network`.
@@ -46,7 +47,9 @@ extension ModelWeights {
           let classes = file.metadata[MetadataKey.classCount].flatMap({ Int($0) })
     else { throw ModelError.mismatchedWeights(source: path, missing: [], unexpected: [], misshapen: ["unreadable i2f model metadata"]) }
     let width = file.metadata[MetadataKey.hiddenWidth].flatMap { Int($0) } ?? 128
-    return ModelSpec(source, inputShape: shape, classCount: classes, hiddenWidth: width)
+    var spec = ModelSpec(source, inputShape: shape, classCount: classes, hiddenWidth: width)
+    if let text = file.metadata[MetadataKey.normalization] { spec.normalization = try InputNormalization(parsing: text) }
+    return spec
   }
 
   /// The number of classes the weights file at `path` was made for: the rows of `network`'s
@@ -85,7 +88,7 @@ extension ModelWeights {
       MetadataKey.classCount: String(spec.classCount),
       MetadataKey.hiddenWidth: String(spec.hiddenWidth),
       MetadataKey.provenance: provenance,
-    ]) { a, _ in a }
+    ].merging(spec.normalization.map { [MetadataKey.normalization: $0.description] } ?? [:]) { a, _ in a }) { a, _ in a }
     try file.write(to: URL(fileURLWithPath: path))
   }
 }

@@ -15,8 +15,14 @@ public struct Scenario: Sendable, Codable, Hashable {
   /// Hidden width of `mlp`.
   public var hiddenWidth = 128
   public var weights: WeightSource = .initializer(.uniform, seed: 0)
+  /// The model's input normalisation (its first layer); nil: none, or what the weights file says.
+  public var normalization: InputNormalization?
+  /// The space J, I2F, the bounds and RMSE refer to (pixels, or the normalised tensor).
+  public var space: InputSpace = .pixel
   /// A sample address (`digits:0`, `photos:chelsea`, `mnist:3`, a safetensors path, …).
   public var sample = "digits:0"
+  /// The sample file holds normalised tensors z (mapped back to pixels with ``normalization``).
+  public var sampleIsNormalized = false
   /// Class count when neither the weights nor the sample say.
   public var classCount: Int?
   public var perturbation: Perturbation = .gaussian(sigma: 1e-3)
@@ -37,7 +43,10 @@ public struct Scenario: Sendable, Codable, Hashable {
   /// Loads the sample, builds the network for its shape (the class count read from the weights
   /// when they come from a file), and reads or draws the weights.
   public func victim(using catalogue: SampleCatalogue) throws -> VictimBatch {
-    let s = try catalogue.sample(sample)
+    guard !sampleIsNormalized || normalization != nil else {
+      throw ModelError.invalidNormalization("a sample of normalised tensors needs the normalisation that made them (--normalize MEAN:STD)")
+    }
+    let s = try catalogue.sample(sample, normalizedBy: sampleIsNormalized ? normalization : nil)
     let spec = try modelSpec(for: s)
     let network = try spec.makeNetwork()
     if let bad = s.labels.first(where: { $0 < 0 || $0 >= spec.classCount }) {
@@ -51,14 +60,20 @@ public struct Scenario: Sendable, Codable, Hashable {
   func modelSpec(for s: Sample) throws -> ModelSpec {
     let fallback = classCount ?? s.classCount ?? Swift.max((s.labels.max() ?? 0) + 1, 2)
     var spec = ModelSpec(model, inputShape: s.imageShape, classCount: fallback, hiddenWidth: hiddenWidth)
+    spec.normalization = normalization
     guard case .file(let path) = weights else { return spec }
-    if let stored = try ModelWeights.storedSpec(path) {
+    if var stored = try ModelWeights.storedSpec(path) {
       // A weights file written by i2f knows its model (so --init FILE needs no --model).
       guard stored.inputShape == s.imageShape else {
         let shape = { (v: [Int]) in v.map(String.init).joined(separator: "×") }
         throw AnalysisError.shapeMismatch(
           "\(path) holds a \(stored) for \(shape(stored.inputShape)) images; the sample \(sample) is \(shape(s.imageShape))")
       }
+      // The normalisation the weights were trained with, unless the scenario names one.
+      if let normalization, let trained = stored.normalization, normalization != trained {
+        throw ModelError.invalidNormalization("\(path) was trained with normalisation \(trained), not \(normalization)")
+      }
+      stored.normalization = normalization ?? stored.normalization
       spec = stored
     } else {
       spec.classCount = try ModelWeights.classifierRows(path, for: try spec.makeNetwork())
@@ -89,7 +104,12 @@ public struct Scenario: Sendable, Codable, Hashable {
 
   /// The analysis of `victim` with the full spectrum by ``method``.
   public func analysis(of victim: VictimBatch, progress: (@Sendable (Double) -> Void)? = nil) throws -> Analysis {
-    try Analysis(victim, method: method, precision: precision, ridge: ridge, progress: progress)
+    try Analysis(victim, space: space, method: method, precision: precision, ridge: ridge, progress: progress)
+  }
+
+  /// The first, cheap stage of the analysis: the Jacobian products only (see ``Analysis``).
+  public func products(of victim: VictimBatch) -> Analysis {
+    Analysis(productsOf: victim, space: space, precision: precision)
   }
 
   // MARK: - Step 3: the evaluation

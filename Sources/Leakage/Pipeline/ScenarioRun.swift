@@ -34,12 +34,12 @@ public struct ScenarioRun: Sendable {
   ) throws {
     let problem = scenario.attackProblem(analysis, evaluation, inferLabels: inferLabels)
     switch precision {
-    case .f32: attack = try Self.execute(AttackStepper<Float>(problem: problem, configuration: configuration), precision, progress)
-    case .f64: attack = try Self.execute(AttackStepper<Double>(problem: problem, configuration: configuration), precision, progress)
+    case .f32: attack = try execute(AttackStepper<Float>(problem: problem, configuration: configuration), precision, progress)
+    case .f64: attack = try execute(AttackStepper<Double>(problem: problem, configuration: configuration), precision, progress)
     }
   }
 
-  private static func execute<S: TensorScalar>(
+  private func execute<S: TensorScalar>(
     _ stepper: AttackStepper<S>, _ precision: Precision, _ progress: (AttackProgress) -> Bool
   ) throws -> AttackOutcome {
     let start = Date()
@@ -49,7 +49,8 @@ public struct ScenarioRun: Sendable {
       return progress(AttackProgress(iteration: a.iterationsDone, total: a.totalIterations, objective: last?.objective, rmse: last?.rmse))
     }
     return AttackOutcome(
-      configuration: a.configuration, precision: precision, reconstruction: a.reconstruction, metrics: a.metrics(),
+      configuration: a.configuration, precision: precision, reconstruction: a.reconstruction,
+      rmse: evaluation.rmse(ofReconstruction: a.reconstruction), metrics: a.metrics(),
       history: a.state.history, iterations: a.state.steps, evaluations: a.state.evaluations,
       objective: a.state.bestObjective ?? a.objectiveValue, status: a.status, labels: a.problem.attackerLabels,
       labelsInferred: a.problem.labelsWereInferred, labelsCorrect: a.problem.labelsAreCorrect,
@@ -65,7 +66,8 @@ public struct ScenarioRun: Sendable {
       ("sample", .string(scenario.sample)), ("model", .string(scenario.model.description)),
       ("model_summary", .string(v.network.spec.description)), ("weights", .string(v.weights.provenance)),
       ("classes", .integer(v.network.spec.classCount)), ("labels", .array(v.labels.map { .integer($0) })),
-      ("perturbation", .string(scenario.perturbation.description)), ("noise_seed", .integer(Int(scenario.noiseSeed))),
+      ("normalize", v.normalization.map { .string($0.description) } ?? .null),
+      ("space", .string(scenario.space.rawValue)), ("perturbation", .string(scenario.perturbation.description)), ("noise_seed", .integer(Int(scenario.noiseSeed))),
       ("ridge", .string(scenario.ridge.description)), ("precision", .string(scenario.precision.rawValue)),
       ("method", .string(e.method)), ("dx", .integer(e.inputCount)), ("dtheta", .integer(e.parameterCount)),
       ("loss", .finite(e.loss)), ("grad_norm", .finite(e.gradientNorm)), ("delta_norm", .finite(e.deltaNorm)),
@@ -88,8 +90,8 @@ public struct ScenarioRun: Sendable {
         ("attack", .string(a.configuration.preset)), ("attack_precision", .string(a.precision.rawValue)),
         ("iterations", .integer(a.iterations)), ("iteration_budget", .integer(a.configuration.iterations * a.configuration.restarts)),
         ("evaluations", .integer(a.evaluations)), ("status", .string(a.status.rawValue)), ("objective", .finite(a.objective)),
-        ("rmse", .finite(a.metrics.rmse)), ("psnr", .finite(a.metrics.psnr)), ("ssim", .finite(a.metrics.ssim)),
-        ("mse", .finite(a.metrics.mse)), ("label_inferred", .bool(a.labelsInferred)), ("label_correct", .bool(a.labelsCorrect)),
+        ("rmse", .finite(a.rmse)), ("pixel_rmse", .finite(a.metrics.rmse)), ("psnr", .finite(a.metrics.psnr)),
+        ("ssim", .finite(a.metrics.ssim)), ("mse", .finite(a.metrics.mse)), ("label_inferred", .bool(a.labelsInferred)), ("label_correct", .bool(a.labelsCorrect)),
         ("attack_labels", .array(a.labels.map { .integer($0) })), ("attack_seconds", .finite(a.seconds)),
       ]
     }
@@ -112,6 +114,9 @@ public struct AttackOutcome: Sendable {
   public var precision: Precision
   /// `[B, C, H, W]`: the best trial's x′.
   public var reconstruction: Tensor<Double>
+  /// RMSE in the scenario's space (comparable with the predicted RMSE).
+  public var rmse: Double
+  /// Pixel-space metrics (PSNR and SSIM with data range 1).
   public var metrics: ImageMetrics
   public var history: [AttackRecord]
   /// Iterations taken (fewer than the budget when the attack stopped early).

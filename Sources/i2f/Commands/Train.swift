@@ -15,6 +15,10 @@ struct Train: ParsableCommand {
 
   @OptionGroup var dataOptions: DataOptions
 
+  @Option(help: "Input normalisation as the model's first layer (MEAN:STD or mnist, cifar10, imagenet); saved with the weights.",
+          transform: Parse.normalization)
+  var normalize: InputNormalization?
+
   @Option(help: "Epochs.")
   var epochs = 5
 
@@ -36,7 +40,9 @@ struct Train: ParsableCommand {
   func run() throws {
     let opt = optimizer
     let set = try dataOptions.catalogue().dataset(named: dataset)
-    let network = try ModelSpec(modelOptions.model, inputShape: set.imageShape, classCount: max(set.classCount, 2), hiddenWidth: modelOptions.width).makeNetwork()
+    var spec = ModelSpec(modelOptions.model, inputShape: set.imageShape, classCount: max(set.classCount, 2), hiddenWidth: modelOptions.width)
+    spec.normalization = normalize
+    let network = try spec.makeNetwork()
     let start = try modelOptions.weightSource().weights(for: network)
     var config = TrainingConfiguration()
     config.optimizer = opt

@@ -8,6 +8,7 @@ import Leakage
 
 extension Precision: ExpressibleByArgument {}
 extension AnalysisMethod: ExpressibleByArgument {}
+extension InputSpace: ExpressibleByArgument {}
 extension AttackConfiguration.Objective: ExpressibleByArgument {}
 extension AttackConfiguration.Optimizer: ExpressibleByArgument {}
 extension TrainingConfiguration.Optimizer: ExpressibleByArgument {}
@@ -18,4 +19,5 @@ enum Parse {
   static func perturbation(_ s: String) throws -> Perturbation { try Perturbation(parsing: s) }
   static func ridge(_ s: String) throws -> Ridge { try Ridge(parsing: s) }
   static func start(_ s: String) throws -> AttackConfiguration.Initialization { try .init(parsing: s) }
+  static func normalization(_ s: String) throws -> InputNormalization { try InputNormalization(parsing: s) }
 }

@@ -17,6 +17,20 @@ struct ScenarioOptions: ParsableArguments {
   @Option(help: "Number of classes, only where nothing else says: a weights file's classifier is the authority.")
   var classes: Int?
 
+  @Option(help: ArgumentHelp(
+    "Input normalisation as the model's first layer: MEAN:STD (comma lists per channel) or mnist, cifar10, imagenet.",
+    discussion: "Images stay pixels in [0, 1] for display, the attack's box and PSNR/SSIM; weights files written by i2f remember it."),
+    transform: Parse.normalization)
+  var normalize: InputNormalization?
+
+  @Option(help: ArgumentHelp(
+    "Space of J, the spectrum, I2F, the bounds and RMSE: pixel, or model (the normalised tensor z = (x − mean)/std).",
+    discussion: "model is what the official I2F code and most PyTorch scripts compute. Per channel J_pixel = J_model / std, so λ_pixel = λ_model / std², ‖J·δ‖_pixel = ‖J·δ‖_model / std and I2F_pixel = std · I2F_model."))
+  var space: InputSpace = .pixel
+
+  @Flag(help: "The sample file holds normalised tensors (mapped back to pixels with --normalize).")
+  var normalizedSample = false
+
   @Option(help: "Perturbation δ of the shared gradient: none, gaussian:SIGMA, laplace:B, prune:FRACTION, dp:CLIP:MULT, direction:top:K, direction:bottom:K.",
           transform: Parse.perturbation)
   var noise: Perturbation = .gaussian(sigma: 1e-3)
@@ -39,6 +53,7 @@ struct ScenarioOptions: ParsableArguments {
   func validate() throws {
     if let norm, !(norm >= 0 && norm.isFinite) { throw ValidationError("--norm must be a number ≥ 0") }
     if let classes, classes < 2 { throw ValidationError("--classes must be at least 2") }
+    if normalizedSample && normalize == nil { throw ValidationError("--normalized-sample needs --normalize MEAN:STD (the normalisation that made the tensors)") }
   }
 
   /// The scenario these options describe.
@@ -47,7 +62,10 @@ struct ScenarioOptions: ParsableArguments {
     s.model = modelOptions.model
     s.hiddenWidth = modelOptions.width
     s.weights = try modelOptions.weightSource()
+    s.normalization = normalize
+    s.space = space
     s.sample = input ?? sample
+    s.sampleIsNormalized = normalizedSample
     s.classCount = classes
     s.perturbation = perturbation.map { .file($0) } ?? noise
     s.directionNorm = norm
