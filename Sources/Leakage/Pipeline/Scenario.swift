@@ -102,9 +102,14 @@ public struct Scenario: Sendable, Codable, Hashable {
     return key
   }
 
-  /// The analysis of `victim` with the full spectrum by ``method``.
-  public func analysis(of victim: VictimBatch, progress: (@Sendable (Double) -> Void)? = nil) throws -> Analysis {
-    try Analysis(victim, space: space, method: method, precision: precision, ridge: ridge, progress: progress)
+  /// The analysis of `victim` with the full spectrum by ``method``. On the matrix-free path the
+  /// trace of the inverse (expensive there) is estimated only for Gaussian noise, where the
+  /// expected RMSE needs it.
+  public func analysis(
+    of victim: VictimBatch, progress: (@Sendable (Double) -> Void)? = nil, status: (@Sendable (String) -> Void)? = nil
+  ) throws -> Analysis {
+    try Analysis(victim, space: space, method: method, precision: precision, ridge: ridge,
+                 trace: perturbation.gaussianSigma != nil, progress: progress, status: status)
   }
 
   /// The first, cheap stage of the analysis: the Jacobian products only (see ``Analysis``).

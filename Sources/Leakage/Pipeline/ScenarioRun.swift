@@ -15,11 +15,14 @@ public struct ScenarioRun: Sendable {
 
   /// Runs the first three steps of `scenario`'s pipeline. `progress` receives the fraction of
   /// the dense spectrum done.
-  public init(_ scenario: Scenario, catalogue: SampleCatalogue, progress: (@Sendable (Double) -> Void)? = nil) throws {
+  public init(
+    _ scenario: Scenario, catalogue: SampleCatalogue, progress: (@Sendable (Double) -> Void)? = nil,
+    status: (@Sendable (String) -> Void)? = nil
+  ) throws {
     let start = Date()
     self.scenario = scenario
     let victim = try scenario.victim(using: catalogue)
-    analysis = try scenario.analysis(of: victim, progress: progress)
+    analysis = try scenario.analysis(of: victim, progress: progress, status: status)
     evaluation = try scenario.evaluate(analysis)
     analysisSeconds = Date().timeIntervalSince(start)
   }
@@ -75,7 +78,8 @@ public struct ScenarioRun: Sendable {
       ("lambda_max_residual", .finite(e.lambdaMaxResidual)), ("lambda_min", .finite(e.lambdaMin)),
       ("lambda_min_estimate", .finite(e.lambdaMinEstimate)), ("lambda_min_residual", .finite(e.lambdaMinResidual)),
       ("rank", e.rank.map { .integer($0) } ?? .null), ("condition", .finite(e.condition)),
-      ("i2f_norm", .finite(e.i2fNorm)), ("i2f_ridge_norm", .finite(e.i2fRidgeNorm)), ("ridge_epsilon", .finite(e.ridge)),
+      ("i2f_norm", .finite(e.i2fNorm)), ("i2f_ridge_norm", .finite(e.i2fRidgeNorm)),
+      ("i2f_ridge_error_bound", .finite(e.ridgeRelativeErrorBound)), ("ridge_epsilon", .finite(e.ridge)),
       ("i2f_lb", .finite(e.lowerBound)), ("i2f_ub", .finite(e.upperBound)), ("i2f_ub_estimate", .finite(e.upperBoundEstimate)),
       ("predicted_rmse", .finite(e.predictedRMSE)), ("predicted_ridge_rmse", .finite(e.predictedRidgeRMSE)),
       ("expected_rmse", .finite(e.expectedRMSE)), ("expected_ridge_rmse", .finite(e.expectedRidgeRMSE)),

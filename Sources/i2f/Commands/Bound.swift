@@ -35,7 +35,10 @@ struct Bound: ParsableCommand {
   func run() throws {
     var s = try scenario.scenario()
     s.precision = precision
-    let run = try ScenarioRun(s, catalogue: scenario.catalogue())
+    let started = Date()
+    let run = try ScenarioRun(s, catalogue: scenario.catalogue()) { line in
+      FileHandle.standardError.write(Data(String(format: "  [%6.1f s] %@\n", Date().timeIntervalSince(started), line).utf8))
+    }
     let spectrum = try singularValues(run.analysis)
     if let save { try write(run, to: save) }
     if json {
@@ -117,7 +120,8 @@ struct Bound: ParsableCommand {
       t.add("σ for RMSE \(Table.format(targetRMSE))", r.sigma(forTargetRMSE: targetRMSE), "Gaussian noise level")
     } else {
       t.add("upper bound", r.upperBoundEstimate, "estimate ‖J·δ‖/(λmin estimate); not a bound")
-      t.add("predicted RMSE (ridge)", r.predictedRidgeRMSE, "‖I2F_ε‖/√dx")
+      t.add("predicted RMSE (ridge)", r.predictedRidgeRMSE,
+            "‖I2F_ε‖/√dx" + (r.ridgeRelativeErrorBound.map { ", relative error ≤ \(Table.format($0))" } ?? ""))
       if let e = r.expectedRidgeRMSE { t.add("expected RMSE (ridge)", e, "√(σ²·tr((J·Jᵀ + εI)⁻¹)/dx), Hutchinson estimate") }
       t.add("σ for RMSE \(Table.format(targetRMSE))", r.ridgeSigma(forTargetRMSE: targetRMSE), "Gaussian noise level (ridge trace)")
     }
