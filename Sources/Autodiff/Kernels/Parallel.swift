@@ -34,7 +34,9 @@ public enum Parallel {
   /// Runs `body(0)`, …, `body(chunks - 1)`, in parallel where workers are free.
   @usableFromInline
   static func runChunks(_ chunks: Int, _ body: (Int) -> Void) {
-    if #available(macOS 15.0, *) {
+    if isSerialOnCurrentThread {
+      for c in 0..<chunks { body(c) }
+    } else if #available(macOS 15.0, *) {
       WorkerPool.shared.run(chunks, body)
     } else {
       withoutActuallyEscaping(body) { body in
