@@ -70,7 +70,8 @@ public struct ResultRow: Sendable, Equatable {
     return id == other.id && table(self) == table(other)
   }
 
-  public static func == (lhs: ResultRow, rhs: ResultRow) -> Bool { lhs.id == rhs.id && JSONValue.object(lhs.members) == JSONValue.object(rhs.members) }
+  /// Equal when they are the same line of JSON (so 2 and 2.0 are equal, as after a round trip).
+  public static func == (lhs: ResultRow, rhs: ResultRow) -> Bool { lhs.line == rhs.line }
 
   /// The row of one run: the point's configuration, then the numbers the executor returned, then
   /// `error` (from `failure`, or from a problem with the numbers), then the provenance.
