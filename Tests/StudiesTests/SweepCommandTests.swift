@@ -9,7 +9,7 @@ import Testing
 struct SweepCommandTests {
   @Test func aSweepKilledWithSIGKILLResumesWithEveryIdExactlyOnce() throws {
     let dir = ScratchDirectory(), out = dir.path("results.jsonl")
-    let arguments = ["sweep", "--samples", "digits:0-299", "--executor", "synthetic:sleep=0.004", "--jobs", "2", "--out", out]
+    let arguments = ["sweep", "--samples", "digits:0-599", "--executor", "synthetic:sleep=0.005", "--jobs", "2", "--out", out]
     let child = I2FProcess.process(arguments)
     try child.run()
     let reached = I2FProcess.waitForLines(out, 40)
@@ -17,7 +17,7 @@ struct SweepCommandTests {
     child.waitUntilExit()
     #expect(reached && child.terminationReason == .uncaughtSignal)
     let killed = try ResultFile(path: out)
-    #expect(killed.rows.count >= 40 && killed.rows.count < 300, "the sweep should have been killed mid-run")
+    #expect(killed.rows.count >= 40 && killed.rows.count < 600, "the sweep should have been killed mid-run")
     #expect(Set(killed.rows.map(\.id)).count == killed.rows.count)
     // A crash mid-write (or a full disk) leaves a torn line: add one by hand.
     let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: out))
@@ -28,10 +28,10 @@ struct SweepCommandTests {
     let rerun = try I2FProcess.run(arguments)
     #expect(rerun.status == 0, "\(rerun.stderr)")
     #expect(rerun.stderr.contains("cut off a torn last line"))
-    #expect(rerun.stderr.contains("\(300 - killed.rows.count) rows written (0 failed), \(killed.rows.count) skipped"))
+    #expect(rerun.stderr.contains("\(600 - killed.rows.count) rows written (0 failed), \(killed.rows.count) skipped"))
     let final = try ResultFile(path: out)
-    #expect(final.tornBytes == 0 && final.rows.count == 300 && Set(final.rows.map(\.id)).count == 300)
-    #expect(Set(final.rows.map(\.id)) == Set(try points(["samples": "digits:0-299"]).map(\.id)))
+    #expect(final.tornBytes == 0 && final.rows.count == 600 && Set(final.rows.map(\.id)).count == 600)
+    #expect(Set(final.rows.map(\.id)) == Set(try points(["samples": "digits:0-599"]).map(\.id)))
     #expect(dir.contents() == ["results.jsonl"])
   }
 

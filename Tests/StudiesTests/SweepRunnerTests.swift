@@ -123,8 +123,8 @@ struct SweepRunnerTests {
     var output: [String] = []
     let progress = SweepProgress(style: .lines(interval: 10), write: { output.append($0) }, now: { clock })
     let p = try points(["samples": "digits:0-19"])
-    progress.begin(total: 20, skipped: 5)
-    #expect(output == ["sweep: 20 runs to do, 5 already in the file\n"])
+    progress.begin(total: 20)
+    #expect(output.isEmpty)
     clock += 30
     progress.record(ResultStoreTests.row(p[0], rmse: 1))
     progress.record(ResultStoreTests.row(p[1], rmse: 1, error: "bad sample"))
@@ -140,7 +140,7 @@ struct SweepRunnerTests {
 
     var screen = ""
     let bar = SweepProgress(style: .terminal(width: 60), write: { screen += $0 }, now: { clock })
-    bar.begin(total: 4, skipped: 0)
+    bar.begin(total: 4)
     clock += 60
     bar.record(ResultStoreTests.row(p[0], rmse: 1))
     bar.end()

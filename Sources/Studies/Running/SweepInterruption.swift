@@ -13,7 +13,8 @@ public final class SweepInterruption: @unchecked Sendable {
   private let lock = NSLock()
   private var received: Int32?
   private var sources: [DispatchSourceSignal] = []
-  private var caught: [Int32] = []
+  /// Puts back each caught signal's previous action.
+  private var restore: [() -> Void] = []
 
   /// A flag nothing raises but ``trigger(_:)`` (for tests and embedding).
   public init() {}
@@ -22,12 +23,11 @@ public final class SweepInterruption: @unchecked Sendable {
   public static func catching(_ signals: [Int32] = [SIGINT, SIGTERM]) -> SweepInterruption {
     let interruption = SweepInterruption()
     for s in signals {
-      setSignalAction(s, ignore: true)
+      interruption.restore.append(ignoreSignal(s))
       let source = DispatchSource.makeSignalSource(signal: s, queue: .global())
       source.setEventHandler { [weak interruption] in interruption?.trigger(s) }
       source.resume()
       interruption.sources.append(source)
-      interruption.caught.append(s)
     }
     return interruption
   }
@@ -46,16 +46,19 @@ public final class SweepInterruption: @unchecked Sendable {
     lock.unlock()
   }
 
-  /// Stops catching: the signals get their default actions back.
+  /// Stops catching: the signals get their previous actions back.
   public func release() {
     for source in sources { source.cancel() }
-    for s in caught { setSignalAction(s, ignore: false) }
+    for r in restore { r() }
     sources = []
-    caught = []
+    restore = []
   }
 
   deinit { release() }
 }
 
-/// Ignores `s`, or restores its default action (the C `signal`, which the property shadows).
-private func setSignalAction(_ s: Int32, ignore: Bool) { _ = signal(s, ignore ? SIG_IGN : SIG_DFL) }
+/// Ignores `s` (so only the dispatch source sees it); returns what puts its previous action back.
+private func ignoreSignal(_ s: Int32) -> () -> Void {
+  let previous = signal(s, SIG_IGN)
+  return { _ = signal(s, previous) }
+}

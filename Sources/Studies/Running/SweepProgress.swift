@@ -43,15 +43,12 @@ public final class SweepProgress {
     return SweepProgress(style: style) { FileHandle.standardError.write(Data($0.utf8)) }
   }
 
-  /// Starts counting `total` runs (`skipped` were already done).
-  public func begin(total: Int, skipped: Int) {
+  /// Starts counting `total` runs.
+  public func begin(total: Int) {
     self.total = total
     start = now()
-    if case .lines = style {
-      lastDraw = start
-      write("sweep: \(total) run\(total == 1 ? "" : "s") to do, \(skipped) already in the file\n")
-    }
-    draw(force: true)
+    lastDraw = start
+    if total > 0 { draw(force: true) }
   }
 
   /// Counts one written row.

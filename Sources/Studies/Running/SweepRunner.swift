@@ -63,7 +63,7 @@ public struct SweepRunner: Sendable {
     let clock = ContinuousClock.now
     let (todo, skipped) = pending(points, in: store)
     var summary = SweepSummary(planned: points.count, skipped: skipped)
-    progress?.begin(total: todo.count, skipped: skipped)
+    progress?.begin(total: todo.count)
     defer { progress?.end() }
     let large: [SweepPoint], small: [SweepPoint]
     switch parallelism {

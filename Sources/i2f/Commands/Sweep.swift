@@ -14,7 +14,7 @@ struct Sweep: ParsableCommand {
       are appended whole and synced one by one, so a killed sweep loses only the runs in flight: \
       run the same command again and it does only what is missing. Failed runs become rows with an \
       "error" (rerun them with --retry-errors; the last row per id wins). See docs/cluster.md for \
-      Slurm and GNU parallel.
+      Slurm and GNU parallel, and 'i2f sweep run --help' for every option.
       """,
     subcommands: [Run.self, Merge.self],
     defaultSubcommand: Run.self)
