@@ -13,15 +13,11 @@ enum SampleExpansion {
   static let batchPrefix = "batch:"
 
   static func expand(_ text: String) throws(SweepPlanError) -> [String] {
-    func invalid(_ problem: String) -> SweepPlanError { .invalidValue(field: "samples", value: text, problem: problem) }
-    func parse(_ address: String) throws(SweepPlanError) -> SampleAddress {
-      do { return try SampleAddress(parsing: address) } catch { throw .invalidValue(field: "samples", value: text, problem: "\(error)") }
-    }
     if text.lowercased().hasPrefix(batchPrefix) {
-      let address = try parse(String(text.dropFirst(batchPrefix.count)))
+      let address = try parse(String(text.dropFirst(batchPrefix.count)), entry: text)
       return [batchPrefix + canonical(address)]
     }
-    guard let colon = text.lastIndex(of: ":") else { return [canonical(try parse(text))] }
+    guard let colon = text.lastIndex(of: ":") else { return [canonical(try parse(text, entry: text))] }
     let head = String(text[..<colon]), itemText = String(text[text.index(after: colon)...])
     let headIsFile = head.contains("/") || head.lowercased().hasSuffix(".safetensors")
     do {
@@ -29,16 +25,18 @@ enum SampleExpansion {
     } catch {
       // `dir/file.safetensors` whose text after a colon is not an item list is one whole-file run.
       guard headIsFile else { throw error }
-      return [canonical(try parse(text))]
+      return [canonical(try parse(text, entry: text))]
     }
+  }
+
+  /// `address` parsed; an error names the plan entry it came from.
+  private static func parse(_ address: String, entry: String) throws(SweepPlanError) -> SampleAddress {
+    do { return try SampleAddress(parsing: address) } catch { throw .invalidValue(field: "samples", value: entry, problem: "\(error)") }
   }
 
   /// One address per item of `head:ITEMS`.
   private static func expandItems(head: String, itemText: String, address text: String) throws(SweepPlanError) -> [String] {
     func invalid(_ problem: String) -> SweepPlanError { .invalidValue(field: "samples", value: text, problem: problem) }
-    func parse(_ address: String) throws(SweepPlanError) -> SampleAddress {
-      do { return try SampleAddress(parsing: address) } catch { throw .invalidValue(field: "samples", value: text, problem: "\(error)") }
-    }
     var addresses: [String] = []
     for part in itemText.split(separator: ",", omittingEmptySubsequences: false) {
       let token = part.trimmingCharacters(in: .whitespaces)
@@ -46,11 +44,11 @@ enum SampleExpansion {
       if ends.count == 2, let lower = Int(ends[0]), let upper = Int(ends[1]) {
         guard lower <= upper else { throw invalid("range \(token) ends before it starts") }
         guard upper - lower < SweepPlan.pointLimit else { throw invalid("range \(token) is longer than a sweep can run") }
-        let first = try parse("\(head):\(lower)")
+        let first = try parse("\(head):\(lower)", entry: text)
         let prefix = String(canonical(first).dropLast(String(lower).count))
         addresses += (lower...upper).map { prefix + String($0) }
       } else {
-        addresses.append(canonical(try parse("\(head):\(token)")))
+        addresses.append(canonical(try parse("\(head):\(token)", entry: text)))
       }
       guard addresses.count <= SweepPlan.pointLimit else { throw invalid("selects more samples than a sweep can run") }
     }

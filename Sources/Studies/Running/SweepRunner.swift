@@ -187,7 +187,7 @@ private final class RunQueue: @unchecked Sendable {
     if rows.isEmpty && exited < workers { _ = condition.wait(until: Date(timeIntervalSinceNow: timeout)) }
     let taken = rows
     rows.removeAll()
-    return (taken, exited == workers && rows.isEmpty)
+    return (taken, exited == workers)
   }
 
   /// Stops handing out points and drops rows not yet taken; returns the runs abandoned (in flight
