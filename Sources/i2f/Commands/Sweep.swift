@@ -58,7 +58,7 @@ struct Sweep: ParsableCommand {
     var shard: String?
 
     @Option(help: "Runs at a time for small problems (default: the number of cores).")
-    var jobs: Int = Parallel.coreCount
+    var jobs: Int?
 
     @Option(help: "How runs share the cores: auto (small problems side by side, large ones alone with parallel kernels), runs, kernels.")
     var parallel = "auto"
@@ -85,7 +85,7 @@ struct Sweep: ParsableCommand {
     var executor: String?
 
     func validate() throws {
-      guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
+      guard (jobs ?? 1) >= 1 else { throw ValidationError("--jobs must be at least 1") }
       guard SweepRunner.Parallelism(rawValue: parallel) != nil else { throw ValidationError("--parallel must be auto, runs or kernels") }
       if !printPlan && !printPoints && out == nil { throw ValidationError("--out FILE.jsonl is required (the result file)") }
     }
@@ -109,7 +109,7 @@ struct Sweep: ParsableCommand {
                                                        dataDirectory: data.map { URL(fileURLWithPath: $0) }),
                             weightsDirectory: weightsDir)
       let store = try ResultStore(path: out)
-      let runner = SweepRunner(version: I2F.configuration.version, jobs: jobs, parallelism: SweepRunner.Parallelism(rawValue: parallel) ?? .auto,
+      let runner = SweepRunner(version: I2F.configuration.version, jobs: jobs ?? Parallel.coreCount, parallelism: SweepRunner.Parallelism(rawValue: parallel) ?? .auto,
                                retryErrors: retryErrors)
       let shardText = shard.map { " (shard \($0) of the plan's \(all.count))" } ?? ""
       let recovered = store.recoveredTornBytes > 0 ? "; cut off a torn last line (\(store.recoveredTornBytes) bytes), its run is redone" : ""
