@@ -41,58 +41,57 @@ struct SweepRunnerTests {
     }
   }
 
-  @Test func writesEveryRunOnceAndSkipsThemOnResume() throws {
+  @Test func writesEveryRunOnceAndSkipsThemOnResume() async throws {
     let dir = ScratchDirectory(), path = dir.path("r.jsonl")
     let p = try points(["samples": "digits:0-9", "seeds": "0-1"])
     let probe = Probe()
-    let summary = try SweepRunner(version: "t", jobs: 2).run(p, executor: Self.probing(probe), store: try ResultStore(path: path))
+    let summary = try await sweep(p, Self.probing(probe), into: path)
     #expect(summary.written == 20 && summary.failed == 0 && summary.skipped == 0 && summary.interruptedBy == nil)
     let written = try ids(path)
     #expect(Set(written) == Set(p.map(\.id)) && written.count == 20)
-    let again = try SweepRunner(version: "t", jobs: 2).run(p, executor: Self.probing(probe), store: try ResultStore(path: path))
+    let again = try await sweep(p, Self.probing(probe), into: path)
     #expect(again.written == 0 && again.skipped == 20 && probe.calls == 20)
   }
 
-  @Test func smallRunsGoSideBySideWithSerialKernelsAndLargeOnesAloneWithParallelKernels() throws {
+  @Test func smallRunsGoSideBySideWithSerialKernelsAndLargeOnesAloneWithParallelKernels() async throws {
     let dir = ScratchDirectory()
     let p = try points(["samples": "digits:0-7"])
     let small = Probe()
-    _ = try SweepRunner(version: "t", jobs: 2).run(p, executor: Self.probing(small, sleep: 0.05), store: try ResultStore(path: dir.path("a")))
+    _ = try await sweep(p, Self.probing(small, sleep: 0.05), into: dir.path("a"))
     #expect(small.maxRunning == 2 && small.serial.allSatisfy { $0 })
     let large = Probe()
-    _ = try SweepRunner(version: "t", jobs: 2).run(p, executor: Self.probing(large, sleep: 0.02, workload: .large),
-                                                   store: try ResultStore(path: dir.path("b")))
+    _ = try await sweep(p, Self.probing(large, sleep: 0.02, workload: .large), into: dir.path("b"))
     #expect(large.maxRunning == 1 && large.serial.allSatisfy { !$0 } && large.calls == 8)
     let single = Probe()
-    _ = try SweepRunner(version: "t", jobs: 1).run(p, executor: Self.probing(single), store: try ResultStore(path: dir.path("c")))
+    _ = try await sweep(p, Self.probing(single), into: dir.path("c"), runner: SweepRunner(version: "t", jobs: 1))
     #expect(single.maxRunning == 1 && single.serial.allSatisfy { !$0 })
     let forced = Probe()
-    _ = try SweepRunner(version: "t", jobs: 2, parallelism: .runs).run(p, executor: Self.probing(forced, sleep: 0.05, workload: .large),
-                                                                     store: try ResultStore(path: dir.path("d")))
+    _ = try await sweep(p, Self.probing(forced, sleep: 0.05, workload: .large), into: dir.path("d"),
+                        runner: SweepRunner(version: "t", jobs: 2, parallelism: .runs))
     #expect(forced.maxRunning == 2 && forced.serial.allSatisfy { $0 })
   }
 
-  @Test func throwingAndNaNRunsBecomeErrorRowsRetriedOnlyWhenAsked() throws {
+  @Test func throwingAndNaNRunsBecomeErrorRowsRetriedOnlyWhenAsked() async throws {
     let dir = ScratchDirectory(), path = dir.path("r.jsonl")
     let p = try points(["samples": "digits:0-29", "attacks": "dlg"])
     let flaky = SyntheticExecutor(failEvery: 4, nanEvery: 5)
-    let first = try SweepRunner(version: "t", jobs: 2).run(p, executor: flaky, store: try ResultStore(path: path))
+    let first = try await sweep(p, flaky, into: path)
     let rows = try ResultFile(path: path).rows
     let thrown = rows.filter { $0.error?.hasPrefix("synthetic failure of run") == true }
     let nan = rows.filter { $0.error == "rmse is not a finite number" }
     #expect(!thrown.isEmpty && !nan.isEmpty && first.failed == thrown.count + nan.count && first.written == 30)
     #expect(nan.allSatisfy { $0["rmse"] == .null && $0.number("predicted_rmse") != nil })
     // Errors are not rerun by default…
-    let again = try SweepRunner(version: "t").run(p, executor: SyntheticExecutor(), store: try ResultStore(path: path))
+    let again = try await sweep(p, SyntheticExecutor(), into: path)
     #expect(again.written == 0 && again.skipped == 30)
     // …and with retryErrors the new rows supersede them.
-    let retry = try SweepRunner(version: "t", retryErrors: true).run(p, executor: SyntheticExecutor(), store: try ResultStore(path: path))
+    let retry = try await sweep(p, SyntheticExecutor(), into: path, runner: SweepRunner(version: "t", retryErrors: true))
     #expect(retry.written == first.failed && retry.failed == 0)
     let latest = try ResultFile(path: path).latest
     #expect(latest.count == 30 && latest.allSatisfy { $0.error == nil })
   }
 
-  @Test func anInterruptionStopsNewRunsAndWritesOnlyCompleteRows() throws {
+  @Test func anInterruptionStopsNewRunsAndWritesOnlyCompleteRows() async throws {
     let dir = ScratchDirectory(), path = dir.path("r.jsonl")
     let p = try points(["samples": "digits:0-199"])
     let interruption = SweepInterruption()
@@ -104,7 +103,7 @@ struct SweepRunnerTests {
       Thread.sleep(forTimeInterval: 0.005)
       return [("value", .integer(1))]
     }
-    let summary = try SweepRunner(version: "t", jobs: 2).run(p, executor: executor, store: try ResultStore(path: path), interruption: interruption)
+    let summary = try await sweep(p, executor, into: path, interruption: interruption)
     #expect(summary.interruptedBy == SIGINT && summary.exitStatus == 130)
     #expect(summary.written + summary.abandoned + summary.notStarted == 200)
     #expect(summary.written < 20 && summary.notStarted > 150)
@@ -112,7 +111,7 @@ struct SweepRunnerTests {
     #expect(try ResultFile(path: path).tornBytes == 0)
     #expect(summary.description.contains("interrupted by SIGINT") && summary.description.contains("Run the same command again"))
     // Resuming finishes exactly the rest.
-    let rest = try SweepRunner(version: "t", jobs: 2).run(p, executor: SyntheticExecutor(), store: try ResultStore(path: path))
+    let rest = try await sweep(p, SyntheticExecutor(), into: path)
     #expect(rest.written == 200 - summary.written)
     let all = try ids(path)
     #expect(Set(all).count == 200 && all.count == 200)

@@ -2,7 +2,7 @@ import Foundation
 
 /// The built `i2f` executable, run as a child process.
 enum I2FProcess {
-  struct Result {
+  struct Result: Sendable {
     var status: Int32
     var stdout: String
     var stderr: String
@@ -39,8 +39,31 @@ enum I2FProcess {
     return p
   }
 
-  /// Runs `i2f arguments…` to the end and collects its output.
-  static func run(_ arguments: [String]) throws -> Result {
+  /// Runs `i2f arguments…` to the end (off the cooperative pool) and collects its output.
+  static func run(_ arguments: [String]) async throws -> Result { try await blocking { try runBlocking(arguments) } }
+
+  /// How a child sent a signal mid-sweep ended.
+  struct Ending: Sendable {
+    /// Whether `path` reached the line count before the signal.
+    var reached: Bool
+    /// Whether the signal killed it (rather than it exiting).
+    var killed: Bool
+    var status: Int32
+  }
+
+  /// Starts `i2f arguments…`, waits until `path` has `lines` lines, sends `signal`, and waits for the end.
+  static func signal(_ signal: Int32, _ arguments: [String], whenLines lines: Int, in path: String) async throws -> Ending {
+    try await blocking {
+      let child = process(arguments)
+      try child.run()
+      let reached = waitForLines(path, lines)
+      kill(child.processIdentifier, signal)
+      child.waitUntilExit()
+      return Ending(reached: reached, killed: child.terminationReason == .uncaughtSignal, status: child.terminationStatus)
+    }
+  }
+
+  private static func runBlocking(_ arguments: [String]) throws -> Result {
     let p = process(arguments)
     let out = Pipe(), err = Pipe()
     p.standardOutput = out

@@ -30,3 +30,20 @@ func lines(_ path: String) throws -> [String] {
 
 /// The ids of the rows in a file, in order.
 func ids(_ path: String) throws -> [String] { try ResultFile(path: path).rows.map(\.id) }
+
+/// Runs blocking work (sweeps on their own threads, sleeps, child processes) on a thread of its
+/// own and awaits it, so a test never holds one of the few threads of Swift's cooperative pool
+/// while it waits (other suites' tasks, such as the explorer engine's, need them).
+func blocking<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+  try await withCheckedThrowingContinuation { continuation in
+    let thread = Thread { continuation.resume(with: Result { try body() }) }
+    thread.stackSize = 8 << 20
+    thread.start()
+  }
+}
+
+/// `points` run by `runner` into the result file at `path` (opened for the run), off the pool.
+func sweep(_ points: [SweepPoint], _ executor: any SweepExecutor, into path: String, runner: SweepRunner = SweepRunner(version: "t", jobs: 2),
+           interruption: SweepInterruption? = nil) async throws -> SweepSummary {
+  try await blocking { try runner.run(points, executor: executor, store: try ResultStore(path: path), interruption: interruption) }
+}
