@@ -17,7 +17,8 @@ import Darwin
 /// - A torn last line (a crash or a full disk mid-write) is cut off when the file is opened, so
 ///   its run is redone; a short write is cut off at once.
 /// - The file is locked (`flock`) while open, so two sweeps cannot write the same file; the lock
-///   dies with the process.
+///   dies with the process. (On file systems without locks the store works unlocked: give each
+///   shard its own file, as `docs/cluster.md` does.)
 public final class ResultStore {
   /// The file as the caller named it.
   public let path: String
@@ -38,11 +39,14 @@ public final class ResultStore {
     }
     let fd = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
     guard fd >= 0 else { throw failure("open the file for appending") }
-    guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
-      let busy = errno == EWOULDBLOCK
-      let error = busy ? ResultFileError.locked(file: path) : failure("lock the file")
-      closeDescriptor(fd)
-      throw error
+    if flock(fd, LOCK_EX | LOCK_NB) != 0 {
+      // Some cluster file systems have no locks (Lustre without -o flock): go on without one.
+      let unsupported = [ENOLCK, ENOSYS, EOPNOTSUPP, EINVAL].contains(errno)
+      if !unsupported {
+        let error = errno == EWOULDBLOCK ? ResultFileError.locked(file: path) : failure("lock the file")
+        closeDescriptor(fd)
+        throw error
+      }
     }
     do {
       let file = try ResultFile(path: path, bytes: try FileIO.readAll(url))
