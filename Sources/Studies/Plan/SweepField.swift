@@ -13,7 +13,7 @@ public struct SweepField: Sendable {
   public let planKey: String
   /// The key in points and result rows (`noise`).
   public let rowKey: String
-  /// One line for help texts and `--print-plan`.
+  /// One line for help texts (`i2f sweep run --help` lists every field).
   public let summary: String
   /// Values when a plan does not give the field; nil for optional fields.
   public let defaults: [JSONValue]?

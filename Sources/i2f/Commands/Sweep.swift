@@ -22,7 +22,9 @@ struct Sweep: ParsableCommand {
   /// `i2f sweep [run]`: expand the plan and run what the result file lacks.
   struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(
-      commandName: "run", abstract: "Run the plan's missing runs (the default of i2f sweep).")
+      commandName: "run", abstract: "Run the plan's missing runs (the default of i2f sweep).",
+      discussion: "Plan fields (keys of a plan file, or --vary FIELD=…):\n"
+        + SweepField.all.map { "  \($0.planKey): \($0.summary)" }.joined(separator: "\n"))
 
     @Option(help: "Plan file (JSON object of lists: samples, models, inits, seeds, noises, attacks, iterations, …); the list options below override its fields.")
     var plan: String?
