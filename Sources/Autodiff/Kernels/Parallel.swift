@@ -31,7 +31,8 @@ public enum Parallel {
     }
   }
 
-  /// Runs `body(0)`, …, `body(chunks - 1)`, in parallel where workers are free.
+  /// Runs `body(0)`, …, `body(chunks - 1)`, in parallel where workers are free (in order on the
+  /// calling thread inside ``serially(_:)``).
   @usableFromInline
   static func runChunks(_ chunks: Int, _ body: (Int) -> Void) {
     if isSerialOnCurrentThread {
