@@ -34,13 +34,16 @@ let package = Package(
     /// 3. Models, initialisers, data and tensor files, perturbations, attacks, metrics, I2F.
     .target(name: "Leakage", dependencies: ["Autodiff", "Solvers", "CZlib"], swiftSettings: optimised),
 
+    /// 4. Experiments at scale: sweep plans, the JSONL result store, the runner, reports and plots.
+    .target(name: "Studies", dependencies: ["Leakage"]),
+
     /// 4. The terminal UI: a pure render-to-canvas core and a thin ncurses backend.
     .target(name: "Explorer", dependencies: ["Leakage", "CNCursesW"]),
 
     /// 5. The command-line tool: `explore` (default) and the headless commands.
     .executableTarget(
       name: "i2f",
-      dependencies: ["Explorer", "Leakage", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+      dependencies: ["Explorer", "Leakage", "Studies", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
 
     // MARK: - System libraries
 
@@ -54,6 +57,8 @@ let package = Package(
     .testTarget(name: "AutodiffTests", dependencies: ["Autodiff"], swiftSettings: optimised),
     .testTarget(name: "SolversTests", dependencies: ["Solvers"], swiftSettings: optimised),
     .testTarget(name: "LeakageTests", dependencies: ["Leakage"], exclude: ["Fixtures"], swiftSettings: optimised),
+    /// Also runs the built `i2f` (a sweep killed with SIGKILL and resumed).
+    .testTarget(name: "StudiesTests", dependencies: ["Studies", "i2f"]),
     .testTarget(name: "ExplorerTests", dependencies: ["Explorer"], exclude: ["Snapshots"]),
     /// Runs the built `i2f` executable: headless commands, errors, and the explorer under tmux.
     .testTarget(name: "EndToEndTests", dependencies: ["i2f"], exclude: ["Fixtures"]),
