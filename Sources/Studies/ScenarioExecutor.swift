@@ -2,22 +2,12 @@ import Autodiff
 import Foundation
 import Leakage
 
-// ┌──────────────────────────────────────────────────────────────────────────────────────────┐
-// │ The real runs of `i2f sweep`, written against today's single-run API (`Scenario`,        │
-// │ `victim(using:)`, `LeakageAnalysis`, `evaluate`, `AttackStepper`), as `i2f bound` and    │
-// │ `i2f attack` use it. This file is meant to be replaced: when `ScenarioRun.numbers(for:   │
-// │ attack:)` lands in Leakage, keep `scenario(for:)` / `attack(for:)` (or their successors) │
-// │ and make `numbers(for:)` call it. Nothing else in Studies depends on this file.          │
-// └──────────────────────────────────────────────────────────────────────────────────────────┘
-
-/// Runs one sweep point for real: builds the scenario, computes I2F and its bounds, and (unless
-/// the attack is `none`) runs the attack on the perturbed gradient.
+/// Runs one sweep point for real through the scenario pipeline (``ScenarioRun``): I2F, its bounds
+/// and, unless the attack is `none`, the attack on the perturbed gradient.
 ///
-/// Row keys follow `i2f bound --json` and `i2f attack --json`, except where a key would clash with
-/// the configuration's: bound's solver `iterations` is `solver_iterations`, attack's `iterations`
-/// (done) is `iterations_done`, bound's ridge ε is `ridge_epsilon`; `sample`, `model` and
-/// `perturbation` are the configuration's. Also `label` (an integer, or a list for a batch) and
-/// `analysis_seconds` / `attack_seconds`.
+/// Row numbers are exactly the fields `i2f bound --json` and `i2f attack --json` print, less those
+/// that repeat the point's configuration (`sample`, `model`, `ridge`, …, which the row already
+/// holds with the same values).
 public struct ScenarioExecutor: SweepExecutor {
   /// Resolves sample addresses (shared cache, thread-safe).
   public let catalogue: SampleCatalogue
@@ -38,11 +28,7 @@ public struct ScenarioExecutor: SweepExecutor {
   /// The scenario a point describes.
   public func scenario(for point: SweepPoint) throws -> Scenario {
     var s = Scenario()
-    if point.model.lowercased().hasSuffix(".onnx") {
-      throw ScenarioExecutorError("\(point.model): ONNX models are not supported by this version of i2f sweep yet")
-    }
-    guard let architecture = Architecture(rawValue: point.model) else { throw ModelError.unknownArchitecture(point.model) }
-    s.architecture = architecture
+    s.model = try ModelSource(parsing: point.model)
     s.hiddenWidth = point["width"]?.doubleValue.map { Int($0) } ?? Self.defaultWidth
     s.sample = sampleAddress(point)
     switch point.initialization {
@@ -53,6 +39,9 @@ public struct ScenarioExecutor: SweepExecutor {
     s.noiseSeed = point.seed
     s.directionNorm = point["direction_norm"]?.doubleValue
     if let ridge = point["ridge"]?.stringValue { s.ridge = try Ridge(parsing: ridge) }
+    if let text = point["normalize"]?.stringValue { s.normalization = try InputNormalization(parsing: text) }
+    if let text = point["space"]?.stringValue, let space = InputSpace(rawValue: text) { s.space = space }
+    if let text = point["analysis_method"]?.stringValue, let method = AnalysisMethod(rawValue: text) { s.method = method }
     return s
   }
 
@@ -82,46 +71,24 @@ public struct ScenarioExecutor: SweepExecutor {
     return path
   }
 
-  // MARK: - The numbers of one run (replace with ScenarioRun.numbers)
+  // MARK: - The numbers of one run
 
   public func numbers(for point: SweepPoint) throws -> [(String, JSONValue)] {
-    let s = try scenario(for: point)
     let attackConfiguration = try attack(for: point)
-    let victim = try s.victim(using: catalogue)
-    let analysis = try LeakageAnalysis(victim)
-    let delta = try s.delta(for: analysis)
-    let r = try analysis.evaluate(delta: delta, ridge: s.ridge.epsilon(lambdaMax: analysis.lambdaMax), gaussianSigma: s.perturbation.gaussianSigma)
-    var numbers: [(String, JSONValue)] = [
-      ("label", victim.labels.count == 1 ? .integer(victim.labels[0]) : .array(victim.labels.map { .integer($0) })),
-      ("dx", .integer(r.inputCount)), ("dtheta", .integer(r.parameterCount)),
-      ("loss", .number(r.loss)), ("grad_norm", .number(r.gradientNorm)), ("delta_norm", .number(r.deltaNorm)),
-      ("jdelta_norm", .number(r.jDeltaNorm)), ("lambda_max", .number(r.lambdaMax)), ("lambda_min", .number(r.lambdaMin)),
-      ("rank", r.rank.map { .integer($0) } ?? .null), ("condition", .finite(r.condition)),
-      ("i2f_norm", .number(r.i2fNorm)), ("i2f_ridge_norm", .number(r.i2fRidgeNorm)), ("ridge_epsilon", .number(r.ridge)),
-      ("i2f_lb", .number(r.lowerBound)), ("i2f_ub", .finite(r.upperBound)), ("predicted_rmse", .number(r.predictedRMSE)),
-      ("expected_rmse", .finite(r.expectedRMSE)), ("trace_inverse", .finite(r.traceOfInverse)),
-      ("method", .string(r.method)), ("solver_iterations", .integer(r.iterations)), ("converged", .bool(r.converged)),
-      ("analysis_seconds", .number(analysis.setupSeconds)),
-    ]
-    if case .dense(let gram) = analysis.spectrum {
-      let k = min(3, gram.rank)
-      numbers.append(("top_singular_values", .array(try (0..<k).map { .number(try analysis.singularValue(.top, $0 + 1)) })))
-      numbers.append(("bottom_singular_values", .array(try (0..<k).map { .number(try analysis.singularValue(.bottom, $0 + 1)) })))
+    var run = try ScenarioRun(try scenario(for: point), catalogue: catalogue)
+    if let attackConfiguration {
+      try run.runAttack(attackConfiguration)
+      if let a = run.attack, a.status == .diverged {
+        throw ScenarioExecutorError("the attack diverged at iteration \(a.iterations) (objective \(a.objective))")
+      }
     }
-    guard let attackConfiguration else { return numbers }
-
-    let start = Date()
-    let problem = AttackProblem(victim: victim, observedGradient: analysis.sharedGradient + delta, inferLabels: true)
-    var stepper = try AttackStepper<Float>(problem: problem, configuration: attackConfiguration)
-    stepper.run()
-    let m = stepper.metrics()
-    numbers += [
-      ("rmse", .number(m.rmse)), ("psnr", .finite(m.psnr)), ("ssim", .number(m.ssim)), ("mse", .number(m.mse)),
-      ("objective", .finite(stepper.state.bestObjective ?? stepper.objectiveValue)),
-      ("label_inferred", .bool(problem.labelsWereInferred)), ("label_correct", .bool(problem.labelsAreCorrect)),
-      ("iterations_done", .integer(stepper.iterationsDone)), ("evaluations", .integer(stepper.state.evaluations)),
-      ("attack_seconds", .number(Date().timeIntervalSince(start))),
-    ]
+    let configuration = Set(SweepField.rowKeys)
+    var numbers = run.fields().filter { !configuration.contains($0.0) }
+    if case .dense(let gram) = run.analysis.spectrum {
+      let k = min(3, gram.rank)
+      numbers.append(("top_singular_values", .array(try (0..<k).map { .number(try run.analysis.singularValue(.top, $0 + 1)) })))
+      numbers.append(("bottom_singular_values", .array(try (0..<k).map { .number(try run.analysis.singularValue(.bottom, $0 + 1)) })))
+    }
     return numbers
   }
 

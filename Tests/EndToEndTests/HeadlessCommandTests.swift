@@ -35,7 +35,7 @@ struct HeadlessCommandTests {
                              "--iterations", "60", "--json", "--save", dir.path])
     #expect(r.status == 0, "\(r.stderr)")
     let j = try Command.json(r)
-    for key in ["attack", "iterations", "status", "objective", "rmse", "psnr", "ssim", "label_inferred", "label_correct", "predicted_rmse",
+    for key in ["attack", "iterations_done", "iteration_budget", "status", "objective", "rmse", "psnr", "ssim", "label_inferred", "label_correct", "predicted_rmse",
                 "seconds"] {
       #expect(j[key] != nil, "missing \(key)")
     }
@@ -47,7 +47,7 @@ struct HeadlessCommandTests {
     #expect(png.prefix(8) == Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]))
     let csv = try String(contentsOf: dir.appendingPathComponent("trajectory.csv"), encoding: .utf8)
     // Without noise L-BFGS reaches the optimum and stops early, saying so.
-    let iterations = try #require(j["iterations"] as? Int)
+    let iterations = try #require(j["iterations_done"] as? Int)
     #expect(iterations < 60 && j["status"] as? String == "converged", "\(iterations) iterations, status \(j["status"] ?? "")")
     #expect(csv.split(separator: "\n").count == iterations + 2)  // header + iteration 0 + each iteration
     #expect(try Command.run(["attack", "--list-presets"]).stdout.contains("Inverting Gradients"))

@@ -172,6 +172,9 @@ public struct Analysis: Sendable {
       loss: jacobian.loss, gradientNorm: sharedGradient.norm(), deltaNorm: delta.norm(), jDeltaNorm: Self.norm(jd),
       inputCount: jacobian.inputCount, parameterCount: jacobian.parameterCount, method: methodName,
       delta: delta, images: victim.images)
+    guard e.loss.isFinite, e.gradientNorm.isFinite, e.jDeltaNorm.isFinite else {
+      throw AnalysisError.solverFailed("the loss, the gradient or J·δ is NaN or infinite (loss \(e.loss), ‖g0‖ \(e.gradientNorm)): check the weights and the input")
+    }
     e.gaussianSigma = gaussianSigma
     e.space = space
     e.normalization = normalization

@@ -22,7 +22,9 @@ public struct SweepField: Sendable {
 
   /// Every field, in expansion order: the first varies slowest, so the runs of one sample finish
   /// together and a partial sweep is complete for its first samples.
-  public static let all: [SweepField] = [samples, models, widths, inits, seeds, noises, directionNorms, ridges, attacks, iterations]
+  public static let all: [SweepField] = [
+    samples, models, widths, normalizations, spaces, inits, seeds, noises, directionNorms, ridges, analysisMethods, attacks, iterations,
+  ]
 
   /// The field with plan key `planKey`.
   public static func named(_ planKey: String) -> SweepField? { all.first { $0.planKey == planKey } }
@@ -55,6 +57,39 @@ public struct SweepField: Sendable {
   public static let widths = SweepField(
     planKey: "widths", rowKey: "width", summary: "hidden width of mlp (default 128)", defaults: nil,
     expand: { v throws(SweepPlanError) in try integers(v, "widths", minimum: 1).map(JSONValue.integer) })
+
+  /// The model's input normalisation, `MEAN:STD` or a preset (optional; none when absent).
+  public static let normalizations = SweepField(
+    planKey: "normalizations", rowKey: "normalize", summary: "input normalisation MEAN:STD or mnist, cifar10, imagenet (default none)",
+    defaults: nil,
+    expand: { v throws(SweepPlanError) in
+      let text = try string(v, "normalizations")
+      do { return [.string(try InputNormalization(parsing: text).description)] } catch {
+        throw .invalidValue(field: "normalizations", value: text, problem: "\(error)")
+      }
+    })
+
+  /// The space the numbers are in (optional; pixel when absent).
+  public static let spaces = SweepField(
+    planKey: "spaces", rowKey: "space", summary: "space of J, I2F and RMSE: pixel or model (default pixel)", defaults: nil,
+    expand: { v throws(SweepPlanError) in
+      let text = try string(v, "spaces").lowercased()
+      guard InputSpace(rawValue: text) != nil else { throw .invalidValue(field: "spaces", value: text, problem: "use pixel or model") }
+      return [.string(text)]
+    })
+
+  /// How the spectrum is computed (optional; auto when absent). Its row key is not `method`,
+  /// which rows use for the path actually taken.
+  public static let analysisMethods = SweepField(
+    planKey: "analysis_methods", rowKey: "analysis_method", summary: "spectrum of J·Jᵀ: auto, dense, matrix-free (default auto)",
+    defaults: nil,
+    expand: { v throws(SweepPlanError) in
+      let text = try string(v, "analysis_methods").lowercased()
+      guard AnalysisMethod(rawValue: text) != nil else {
+        throw .invalidValue(field: "analysis_methods", value: text, problem: "use auto, dense or matrix-free")
+      }
+      return [.string(text)]
+    })
 
   /// Initialisations, `trained` (the weights `i2f train` wrote for the model and data set), or weights files.
   public static let inits = SweepField(

@@ -36,9 +36,10 @@ struct Bound: ParsableCommand {
     var s = try scenario.scenario()
     s.precision = precision
     let started = Date()
-    let run = try ScenarioRun(s, catalogue: scenario.catalogue()) { line in
-      FileHandle.standardError.write(Data(String(format: "  [%6.1f s] %@\n", Date().timeIntervalSince(started), line).utf8))
-    }
+    let run = try ScenarioRun(s, catalogue: scenario.catalogue(), status: { line in
+      let seconds = String(format: "%6.1f", Date().timeIntervalSince(started))
+      FileHandle.standardError.write(Data("  [\(seconds) s] \(line)\n".utf8))
+    })
     let spectrum = try singularValues(run.analysis)
     if let save { try write(run, to: save) }
     if json {
@@ -122,7 +123,7 @@ struct Bound: ParsableCommand {
       t.add("upper bound", r.upperBoundEstimate, "estimate ‖J·δ‖/(λmin estimate); not a bound")
       t.add("predicted RMSE (ridge)", r.predictedRidgeRMSE,
             "‖I2F_ε‖/√dx" + (r.ridgeRelativeErrorBound.map { ", relative error ≤ \(Table.format($0))" } ?? ""))
-      if let e = r.expectedRidgeRMSE { t.add("expected RMSE (ridge)", e, "√(σ²·tr((J·Jᵀ + εI)⁻¹)/dx), Hutchinson estimate") }
+      if let e = r.expectedRidgeRMSE { t.add("expected RMSE (ridge)", e, "√(σ²·tr((J·Jᵀ + εI)⁻¹)/dx), Hutch++ estimate") }
       t.add("σ for RMSE \(Table.format(targetRMSE))", r.ridgeSigma(forTargetRMSE: targetRMSE), "Gaussian noise level (ridge trace)")
     }
     t.add("method", r.method, r.iterations > 0 ? "\(r.iterations) solver iterations\(r.converged ? "" : ", NOT converged")" : "")
