@@ -19,6 +19,8 @@ public struct MatrixFreeSpectrum: Sendable {
   public let lambdaMinResidual: Double
   /// Operator products spent by Lanczos (residual checks included).
   public let lanczosIterations: Int
+  /// Whether λmax met the residual tolerance (λmin is an estimate either way: on an
+  /// ill-conditioned J·Jᵀ its Ritz value rarely converges, and nothing is claimed for it).
   public let converged: Bool
   /// The ridge ε the preconditioner and the trace were built for.
   public let ridge: Double
@@ -53,7 +55,7 @@ public struct MatrixFreeSpectrum: Sendable {
     lambdaMinEstimate = result.smallest.first?.value ?? 0
     lambdaMinResidual = result.smallest.first?.residualNorm ?? .infinity
     lanczosIterations = result.iterations + result.residualApplications
-    converged = result.converged
+    converged = lambdaMaxResidual <= tolerance * Swift.max(lambdaMax, .leastNormalMagnitude)
     let epsilon = ridge.epsilon(lambdaMax: lambdaMax)
     self.ridge = epsilon
     // Only pairs accurate to 1e-3 of their value deflate well; the rest would mislead CG's start.
