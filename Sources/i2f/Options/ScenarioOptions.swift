@@ -3,11 +3,14 @@ import Foundation
 import Leakage
 
 /// Options shared by every command that sets up a victim: model, weights, sample, perturbation.
+/// Options are optional so that `apply(to:)` can tell what was given (the explorer lays the
+/// command line over a reopened view); `scenario()` fills the rest with the defaults.
 struct ScenarioOptions: ParsableArguments {
   @OptionGroup var modelOptions: ModelOptions
 
-  @Option(help: "Private sample: digits:17, faces:3, photos:chelsea, mnist:0, cifar10:42, digits:0-3, or a safetensors file with x [B,C,H,W] and y [B].")
-  var sample = "digits:0"
+  @Option(name: .customLong("sample"),
+          help: "Private sample: digits:17, faces:3, photos:chelsea, mnist:0, cifar10:42, digits:0-3, or a safetensors file with x [B,C,H,W] and y [B] (default: digits:0).")
+  var givenSample: String?
 
   @Option(help: "The private sample as a safetensors file (same as --sample FILE).")
   var input: String?
@@ -17,9 +20,10 @@ struct ScenarioOptions: ParsableArguments {
   @Option(help: "Number of classes, only where nothing else says: a weights file's classifier is the authority.")
   var classes: Int?
 
-  @Option(help: "Perturbation δ of the shared gradient: none, gaussian:SIGMA, laplace:B, prune:FRACTION, dp:CLIP:MULT, direction:top:K, direction:bottom:K.",
+  @Option(name: .customLong("noise"),
+          help: "Perturbation δ of the shared gradient: none, gaussian:SIGMA, laplace:B, prune:FRACTION, dp:CLIP:MULT, direction:top:K, direction:bottom:K (default: gaussian:1e-3).",
           transform: Parse.perturbation)
-  var noise: Perturbation = .gaussian(sigma: 1e-3)
+  var givenNoise: Perturbation?
 
   @Option(help: "δ from a safetensors file with one tensor per parameter name (overrides --noise).")
   var perturbation: String?
@@ -27,35 +31,46 @@ struct ScenarioOptions: ParsableArguments {
   @Option(help: "‖δ‖ of a singular-direction perturbation (default: 10% of ‖g0‖).")
   var norm: Double?
 
-  @Option(help: "Seed of the perturbation's random draws.")
-  var noiseSeed: UInt64 = 0
+  @Option(name: .customLong("noise-seed"), help: "Seed of the perturbation's random draws (default: 0).")
+  var givenNoiseSeed: UInt64?
 
-  @Option(help: "Ridge ε of the regularised I2F: a number, or a multiple of λmax written like 1e-6x.", transform: Parse.ridge)
-  var ridge: Ridge = .relative(1e-6)
+  @Option(name: .customLong("ridge"), help: "Ridge ε of the regularised I2F: a number, or a multiple of λmax written like 1e-6x (default: 1e-6x).",
+          transform: Parse.ridge)
+  var givenRidge: Ridge?
 
-  @Option(help: "How the spectrum of J·Jᵀ is computed: auto (dense when J fits), dense, matrix-free.")
-  var method: AnalysisMethod = .auto
+  @Option(name: .customLong("method"), help: "How the spectrum of J·Jᵀ is computed: auto (dense when J fits), dense, matrix-free (default: auto).")
+  var givenMethod: AnalysisMethod?
 
   func validate() throws {
     if let norm, !(norm >= 0 && norm.isFinite) { throw ValidationError("--norm must be a number ≥ 0") }
     if let classes, classes < 2 { throw ValidationError("--classes must be at least 2") }
   }
 
-  /// The scenario these options describe.
+  /// The scenario these options describe (defaults for what was not given).
   func scenario() throws -> Scenario {
     var s = Scenario()
-    s.model = modelOptions.model
-    s.hiddenWidth = modelOptions.width
-    s.weights = try modelOptions.weightSource()
-    s.sample = input ?? sample
-    s.classCount = classes
-    s.perturbation = perturbation.map { .file($0) } ?? noise
-    s.directionNorm = norm
-    s.noiseSeed = noiseSeed
-    s.ridge = ridge
-    s.method = method
+    try apply(to: &s)
     return s
   }
+
+  /// Sets in `s` what was given on the command line, leaving the rest as it is.
+  func apply(to s: inout Scenario) throws {
+    try modelOptions.apply(to: &s)
+    if let sample = input ?? givenSample { s.sample = sample }
+    if let classes { s.classCount = classes }
+    if let perturbation {
+      s.perturbation = .file(perturbation)
+    } else if let givenNoise {
+      s.perturbation = givenNoise
+    }
+    if let norm { s.directionNorm = norm }
+    if let givenNoiseSeed { s.noiseSeed = givenNoiseSeed }
+    if let givenRidge { s.ridge = givenRidge }
+    if let givenMethod { s.method = givenMethod }
+  }
+
+  /// Whether a perturbation was given (`--noise` or `--perturbation`).
+  var perturbationGiven: Bool { perturbation != nil || givenNoise != nil }
 
   /// The catalogue that resolves sample addresses.
   func catalogue() -> SampleCatalogue { dataOptions.catalogue() }

@@ -29,9 +29,12 @@ final class Tmux {
     try run("send-keys -t \(session) \(literal ? "-l " : "")" + keys.map(Self.quote).joined(separator: " "))
   }
 
-  /// The visible screen as text.
-  func screen() throws -> String {
-    guard let pipe = popen("tmux -L \(socket) capture-pane -p -t \(session) 2>/dev/null", "r") else { throw Failure(message: "popen failed") }
+  /// The visible screen as text; with `escapes`, with the escape sequences of its colours and
+  /// attributes.
+  func screen(escapes: Bool = false) throws -> String {
+    guard let pipe = popen("tmux -L \(socket) capture-pane -p \(escapes ? "-e " : "")-t \(session) 2>/dev/null", "r") else {
+      throw Failure(message: "popen failed")
+    }
     defer { pclose(pipe) }
     var output = [UInt8]()
     var buffer = [UInt8](repeating: 0, count: 4096)
@@ -46,14 +49,21 @@ final class Tmux {
   /// Waits until the screen contains `text`; returns the screen (or throws with the last screen).
   @discardableResult
   func waitFor(_ text: String, timeout: TimeInterval = 30) throws -> String {
+    try waitUntil("\"\(text)\"", timeout: timeout) { $0.contains(text) }
+  }
+
+  /// Waits until `condition` holds for the screen; returns the screen (or throws with the last
+  /// screen, naming `what` was awaited).
+  @discardableResult
+  func waitUntil(_ what: String, timeout: TimeInterval = 30, _ condition: (String) -> Bool) throws -> String {
     let deadline = Date().addingTimeInterval(timeout)
     var last = ""
     while Date() < deadline {
       last = try screen()
-      if last.contains(text) { return last }
-      Thread.sleep(forTimeInterval: 0.05)
+      if condition(last) { return last }
+      Thread.sleep(forTimeInterval: 0.02)
     }
-    throw Failure(message: "timed out waiting for \"\(text)\"; screen:\n\(last)")
+    throw Failure(message: "timed out waiting for \(what); screen:\n\(last)")
   }
 
   struct Failure: Error, CustomStringConvertible {
