@@ -22,7 +22,10 @@ struct ExplorerUnderTmuxTests {
     return tmux
   }
 
+  /// The terminal is back: the normal screen (not curses's alternate one), a visible cursor, and
+  /// cooked, echoing input.
   func expectTerminalRestored(_ tmux: Tmux) throws {
+    #expect(try tmux.display("#{alternate_on} #{cursor_flag}") == "0 1", "still in curses's screen mode")
     try tmux.send(Self.stty, "Enter")
     let screen = try tmux.waitFor("icanon STTY-END")
     #expect(screen.contains("echo icanon STTY-END"), "terminal not restored:\n\(screen)")

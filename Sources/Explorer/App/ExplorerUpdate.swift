@@ -228,9 +228,10 @@ extension ExplorerState {
   }
 
   static func pickerItem(_ m: ModelChoice) -> PickerItem {
+    if case .file(let path)? = m.weights { return PickerItem(m.name, detail: "\(m.model.shortName) with the weights of \(path)") }
     switch m.model {
-    case .builtin(let a): PickerItem(m.name, detail: a.summary)
-    case .onnx(let path): PickerItem(m.name, detail: "ONNX model: \(path)")
+    case .builtin(let a): return PickerItem(m.name, detail: a.summary)
+    case .onnx(let path): return PickerItem(m.name, detail: "ONNX model: \(path)")
     }
   }
 

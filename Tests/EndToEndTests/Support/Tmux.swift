@@ -46,6 +46,22 @@ final class Tmux {
     return String(decoding: output, as: UTF8.self)
   }
 
+  /// A tmux format evaluated for the pane, e.g. `#{alternate_on}`.
+  func display(_ format: String) throws -> String {
+    guard let pipe = popen("tmux -L \(socket) display -p -t \(session) \(Self.quote(format)) 2>/dev/null", "r") else {
+      throw Failure(message: "popen failed")
+    }
+    defer { pclose(pipe) }
+    var output = [UInt8]()
+    var buffer = [UInt8](repeating: 0, count: 256)
+    while true {
+      let n = fread(&buffer, 1, buffer.count, pipe)
+      if n <= 0 { break }
+      output += buffer[0..<n]
+    }
+    return String(decoding: output, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+  }
+
   /// Waits until the screen contains `text`; returns the screen (or throws with the last screen).
   @discardableResult
   func waitFor(_ text: String, timeout: TimeInterval = 30) throws -> String {
