@@ -65,6 +65,11 @@ struct ExplorerStateTests {
     #expect(s.message?.text == "waiting for the spectrum (singular directions need it)")
     let complete = send(&s, .analysisStage(id, generation: gen, ExplorerFixtures.summary))
     #expect(Self.evaluations(complete).count == 1 && Self.attackPreparations(complete).count == 1)
+    // An attack that cannot be prepared says why when its keys are pressed.
+    let attackGen = Self.attackPreparations(complete)[0].1
+    _ = send(&s, .attackFailed(id, generation: attackGen, message: "singular directions need the dense spectrum (--method dense)"))
+    _ = press(&s, .space)
+    #expect(s.message?.text == "no attack: singular directions need the dense spectrum (--method dense)")
   }
 
   @Test func sigmaStepsAreQuarterDecadesAndRestartEveryPanesAttack() {

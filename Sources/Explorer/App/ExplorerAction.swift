@@ -69,6 +69,7 @@ extension ExplorerState {
   /// Why the attack keys do nothing for `pane` now, or nil when they work.
   func attackUnavailableReason(_ pane: PaneState) -> String? {
     if let a = pane.attack { return a.finished ? "attack \(a.status.rawValue): r resets" : nil }
+    if let failure = pane.attackFailure { return "no attack: \(failure)" }
     if case .failed = pane.phase { return "the analysis failed" }
     guard pane.analysis != nil else { return pane.victim == nil ? "loading the model" : "computing g0" }
     if control.kind == .direction && pane.analysis?.isComplete != true { return "waiting for the spectrum (singular directions need it)" }

@@ -7,7 +7,8 @@ import Leakage
 public struct ExplorerState: Sendable {
   public enum Screen: Sendable, Equatable { case main, compare }
 
-  /// The shared experiment: model, sample, ridge, noise seed (weights are per pane).
+  /// The shared experiment: model, sample, ridge, noise seed. Weights and δ are per pane: see
+  /// ``scenario(forPane:)`` (its `weights` are the first pane's as the view was opened).
   public var scenario: Scenario
   /// The perturbation slider.
   public var control: PerturbationControl
@@ -97,6 +98,8 @@ public struct PaneState: Sendable {
   public var attack: AttackSnapshot?
   /// Generation of the attack prepared for the current δ; 0: none yet.
   public var attackGeneration = 0
+  /// Why the attack for the current δ could not be prepared.
+  public var attackFailure: String?
 
   public init(id: PaneID, weights: WeightSource) {
     self.id = id

@@ -53,6 +53,7 @@ extension ExplorerState {
       return []
     case .attackFailed(let id, let gen, let text):
       guard let i = index(of: id), panes[i].attackGeneration == gen else { return [] }
+      panes[i].attackFailure = text
       message = .transient("attack: \(text)", severity: .error, now: now, duration: .seconds(6))
       return []
     case .datasetLoaded(let name, let dataset):
@@ -334,6 +335,7 @@ extension ExplorerState {
   mutating func restartAttack(_ i: Int) -> [ExplorerEffect] {
     panes[i].attack = nil
     panes[i].attackGeneration = 0
+    panes[i].attackFailure = nil
     guard let analysis = panes[i].analysis else { return [] }
     let s = scenario(forPane: i)
     if s.deltaNeedsSpectrum && !analysis.isComplete { return [] }
@@ -350,6 +352,7 @@ extension ExplorerState {
       if restartAttack {
         panes[i].attack = nil
         panes[i].attackGeneration = 0
+        panes[i].attackFailure = nil
       }
       return evaluate(i)
     }

@@ -68,6 +68,7 @@ extension ExplorerState {
       canvas.render(LineChart(values: positive, scale: .logarithmic, fill: .area, marker: marker), in: spectrumInner.droppingBottom(1), context: context)
       let caption = "λ1 = \(Self.format(descending.first)) … λ\(rank) = \(Self.format(descending[Swift.max(0, Swift.min(rank, descending.count) - 1)]))"
         + (marker == nil ? "" : " · marked: k=\(control.directionIndex) (\(control.directionEnd))")
+        + (pane.analysis.map { a in String(format: a.seconds < 10 ? " · %.2f s" : " · %.0f s", a.seconds) } ?? "")
       canvas.draw(caption, in: spectrumInner.bottom(1), style: t.secondary)
     } else if pane.analysis?.isComplete == true, let r = pane.report {
       let lines = ["matrix-free path: no eigenvalue list", "λmax = \(Self.format(r.lambdaMax))",
