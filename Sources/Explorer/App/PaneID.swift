@@ -2,6 +2,7 @@
 /// the effects, the events, the engine and the attack runners — so closing a pane never
 /// redirects another pane's work (positions shift; identities do not).
 public struct PaneID: Hashable, Sendable, Comparable, CustomStringConvertible {
+  /// The number behind the identity (pane identities are never reused within a session).
   public let value: Int
 
   public init(_ value: Int) { self.value = value }

@@ -8,6 +8,7 @@ import Foundation
 /// are named after what they depend on, e.g. `convnet5-1x8x8-c10-digits-seed0-adam-lr0.01-b32-e5.safetensors`.
 /// Each is an ordinary i2f weights file (usable with `--init FILE`).
 public struct TrainedWeightsCache: Sendable, Equatable {
+  /// Where the weights files live.
   public let directory: URL
   /// How weights are trained on a miss (its seed is replaced by the requested one).
   public var configuration: TrainingConfiguration
@@ -75,9 +76,12 @@ public struct TrainedWeightsCache: Sendable, Equatable {
 
 /// Where training stands: epoch and batch (both 1-based once started).
 public struct TrainingProgress: Sendable, Equatable {
+  /// The epoch under way, 1-based.
   public var epoch: Int
   public var epochs: Int
+  /// Batches done in this epoch.
   public var batch: Int
+  /// Batches per epoch.
   public var batches: Int
 
   public init(epoch: Int, epochs: Int, batch: Int, batches: Int) {
