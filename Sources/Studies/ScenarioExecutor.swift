@@ -11,19 +11,16 @@ import Leakage
 public struct ScenarioExecutor: SweepExecutor {
   /// Resolves sample addresses (shared cache, thread-safe).
   public let catalogue: SampleCatalogue
-  /// Where `init: trained` looks for `MODEL-DATASET.safetensors` (what `i2f train` writes).
-  public var weightsDirectory: String
   /// Hidden width of `mlp` when the plan has no `widths`.
   public static let defaultWidth = 128
   /// Inputs (pixels × batch) above which a run is ``SweepWorkload/large``.
   public static let largeInputCount = 1024
 
-  public init(catalogue: SampleCatalogue, weightsDirectory: String = "Weights") {
+  public init(catalogue: SampleCatalogue) {
     self.catalogue = catalogue
-    self.weightsDirectory = weightsDirectory
   }
 
-  // MARK: - Point → scenario (keep when the pipeline changes)
+  // MARK: - Point → scenario
 
   /// The scenario a point describes.
   public func scenario(for point: SweepPoint) throws -> Scenario {
@@ -31,10 +28,7 @@ public struct ScenarioExecutor: SweepExecutor {
     s.model = try ModelSource(parsing: point.model)
     s.hiddenWidth = point["width"]?.doubleValue.map { Int($0) } ?? Self.defaultWidth
     s.sample = sampleAddress(point)
-    switch point.initialization {
-    case "trained": s.weights = .file(try trainedWeights(for: point))
-    default: s.weights = try WeightSource(parsing: point.initialization, seed: point.seed)
-    }
+    s.weights = try WeightSource(parsing: point.initialization, seed: point.seed)
     s.perturbation = try Perturbation(parsing: point.noise)
     s.noiseSeed = point.seed
     s.directionNorm = point["direction_norm"]?.doubleValue
@@ -57,18 +51,6 @@ public struct ScenarioExecutor: SweepExecutor {
   /// The address without the `batch:` marker.
   func sampleAddress(_ point: SweepPoint) -> String {
     point.sample.hasPrefix(SampleExpansion.batchPrefix) ? String(point.sample.dropFirst(SampleExpansion.batchPrefix.count)) : point.sample
-  }
-
-  /// `WEIGHTS/MODEL-DATASET.safetensors`, which must exist.
-  func trainedWeights(for point: SweepPoint) throws -> String {
-    guard case .dataset(let name) = try SampleAddress(parsing: sampleAddress(point)).source else {
-      throw ScenarioExecutorError("init trained needs a named data set (digits, mnist, …), not a sample file; give the weights file instead")
-    }
-    let path = "\(weightsDirectory)/\(point.model)-\(name).safetensors"
-    guard FileManager.default.fileExists(atPath: path) else {
-      throw ScenarioExecutorError("no trained weights at \(path) (run: i2f train --model \(point.model) --dataset \(name))")
-    }
-    return path
   }
 
   // MARK: - The numbers of one run

@@ -19,6 +19,20 @@ struct HeadlessCommandTests {
     #expect(table.status == 0 && table.stdout.contains("λmax(J·Jᵀ)") && table.stdout.contains("upper bound"))
   }
 
+  /// `--init trained` trains on the sample's data set once, into the user's cache, and reuses it.
+  @Test func trainedWeightsAreTrainedOnceAndCached() throws {
+    let cache = FileManager.default.temporaryDirectory.appendingPathComponent("i2f-xdg-\(UUID().uuidString)")
+    defer { try? FileManager.default.removeItem(at: cache) }
+    let arguments = ["bound", "--model", "mlp", "--width", "16", "--sample", "digits:0", "--init", "trained", "--seed", "2", "--json"]
+    let first = try Command.run(arguments, environment: ["XDG_CACHE_HOME": cache.path])
+    #expect(first.status == 0, "\(first.stderr)")
+    #expect((try Command.json(first)["weights"] as? String)?.hasPrefix("trained on digits") == true)
+    let files = try FileManager.default.contentsOfDirectory(atPath: cache.appendingPathComponent("i2f/trained").path)
+    #expect(files == ["mlp-w16-1x8x8-c10-digits-seed2-adam-lr0.01-b32-e5.safetensors"])
+    let again = try Command.run(arguments, environment: ["XDG_CACHE_HOME": cache.path])
+    #expect(try Command.json(again)["i2f_norm"] as? Double == Command.json(first)["i2f_norm"] as? Double)
+  }
+
   @Test func boundReportsRankDeficiencyWithANullUpperBound() throws {
     // A batch of 4 digits through an mlp of width 2: 160 parameters for 256 inputs.
     let r = try Command.run(["bound", "--model", "mlp", "--width", "2", "--sample", "digits:0-3", "--json"])

@@ -41,8 +41,12 @@ public struct Scenario: Sendable, Codable, Hashable {
   // MARK: - Step 1: the victim
 
   /// Loads the sample, builds the network for its shape (the class count read from the weights
-  /// when they come from a file), and reads or draws the weights.
-  public func victim(using catalogue: SampleCatalogue) throws -> VictimBatch {
+  /// when they come from a file), and reads or draws the weights. `trained` weights are read from
+  /// `trainedWeights`, or trained there first on the sample's data set (reporting `training`).
+  public func victim(
+    using catalogue: SampleCatalogue, trainedWeights: TrainedWeightsCache = .user(),
+    training: (TrainingProgress) -> Void = { _ in }
+  ) throws -> VictimBatch {
     guard !sampleIsNormalized || normalization != nil else {
       throw ModelError.invalidNormalization("a sample of normalised tensors needs the normalisation that made them (--normalize MEAN:STD)")
     }
@@ -52,7 +56,21 @@ public struct Scenario: Sendable, Codable, Hashable {
     if let bad = s.labels.first(where: { $0 < 0 || $0 >= spec.classCount }) {
       throw ModelError.labelOutOfRange(label: bad, classCount: spec.classCount, source: "\(classCountSource) (sample \(sample))")
     }
-    return try VictimBatch(network: network, weights: try weights.weights(for: network), images: s.images, labels: s.labels)
+    let values: ModelWeights
+    if case .trained(let seed) = weights {
+      values = try trainedWeights.weights(for: network, dataset: try trainingSet(catalogue), seed: seed, progress: training)
+    } else {
+      values = try weights.weights(for: network)
+    }
+    return try VictimBatch(network: network, weights: values, images: s.images, labels: s.labels)
+  }
+
+  /// The data set `trained` weights are trained on: the one the sample comes from.
+  func trainingSet(_ catalogue: SampleCatalogue) throws -> Dataset {
+    guard case .dataset(let name) = try SampleAddress(parsing: sample).source else {
+      throw ModelError.invalidTraining("trained weights are trained on the sample's data set; \(sample) is a file (use digits:N, photos:NAME, …)")
+    }
+    return try catalogue.dataset(named: name)
   }
 
   /// The model for `sample`: its input shape, and the class count from (in order of authority)

@@ -80,9 +80,6 @@ struct Sweep: ParsableCommand {
     @Option(help: "Directory of the embedded samples (default: ./Samples, $I2F_SAMPLES, or next to the executable).")
     var samplesDir: String?
 
-    @Option(help: "Where init 'trained' finds MODEL-DATASET.safetensors (what i2f train writes).")
-    var weightsDir = "Weights"
-
     @Option(help: .hidden)
     var executor: String?
 
@@ -108,8 +105,7 @@ struct Sweep: ParsableCommand {
       guard let out else { return }
       let executor: any SweepExecutor = try self.executor.map { try SyntheticExecutor(parsing: $0) }
         ?? ScenarioExecutor(catalogue: SampleCatalogue(samplesDirectory: samplesDir.map { URL(fileURLWithPath: $0) },
-                                                       dataDirectory: data.map { URL(fileURLWithPath: $0) }),
-                            weightsDirectory: weightsDir)
+                                                       dataDirectory: data.map { URL(fileURLWithPath: $0) }))
       let store = try ResultStore(path: out)
       let runner = SweepRunner(version: I2F.configuration.version, jobs: jobs ?? Parallel.coreCount, parallelism: SweepRunner.Parallelism(rawValue: parallel) ?? .auto,
                                retryErrors: retryErrors)
