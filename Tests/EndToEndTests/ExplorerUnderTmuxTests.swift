@@ -33,12 +33,14 @@ struct ExplorerUnderTmuxTests {
 
   @Test func aSessionFromStartToQuit() throws {
     let tmux = try shell()
-    try tmux.send("\(Self.i2f) --sample digits:0", "Enter")
+    // l2adam: one iteration per step, so stepping ten at a time is visible (a DLG step is up
+    // to 20 L-BFGS iterations, and DLG on a digit is done in a few).
+    try tmux.send("\(Self.i2f) --sample digits:0 --preset l2adam", "Enter")
 
     // The first screen shows the I2F numbers within seconds.
     var screen = try tmux.waitFor("predicted RMSE")
     #expect(screen.contains("λmax(J·Jᵀ)") && screen.contains("digits:0"))
-    try tmux.waitFor("PAUSED it 0/300")
+    try tmux.waitFor("PAUSED it 0/2000")
 
     // Change the sample in the browser.
     try tmux.send("s")
@@ -51,11 +53,11 @@ struct ExplorerUnderTmuxTests {
     try tmux.waitFor("σ = 1.8e-03")
 
     // Twenty attack iterations, ten at a time.
-    try tmux.waitFor("PAUSED it 0/300")
+    try tmux.waitFor("PAUSED it 0/2000")
     try tmux.send("N")
-    try tmux.waitFor("it 10/300")
+    try tmux.waitFor("it 10/2000")
     try tmux.send("N")
-    screen = try tmux.waitFor("it 20/300")
+    screen = try tmux.waitFor("it 20/2000")
     #expect(screen.contains("RMSE achieved"))
 
     // Trained weights are always offered.

@@ -79,7 +79,9 @@ struct ExplorerEngineTests {
 
   @Test func stagesArriveInOrderAndTheAttackStartsFromTheFirst() async throws {
     let scenario = Self.scenario
-    var s = ExplorerState(scenario: scenario, attack: .dlg, weightChoices: [], datasetNames: ["digits"])
+    // l2adam takes one iteration per step (DLG's steps are up to 20 L-BFGS iterations, and it
+    // finishes a digit in a few).
+    var s = ExplorerState(scenario: scenario, attack: .l2adam, weightChoices: [], datasetNames: ["digits"])
     let engine = ExplorerEngine(catalogue: SampleCatalogue(samplesDirectory: Self.samples))
     defer { engine.shutdown() }
     var log: [String] = []
