@@ -18,6 +18,7 @@ let package = Package(
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
+    .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
   ],
   targets: [
     // MARK: - Layers, each importing only those below it
@@ -32,7 +33,7 @@ let package = Package(
     .target(name: "Solvers", dependencies: ["Autodiff"], swiftSettings: optimised),
 
     /// 3. Models, initialisers, data and tensor files, perturbations, attacks, metrics, I2F.
-    .target(name: "Leakage", dependencies: ["Autodiff", "Solvers", "CZlib"], swiftSettings: optimised),
+    .target(name: "Leakage", dependencies: ["Autodiff", "Solvers", "CZlib", "ONNXProto"], swiftSettings: optimised),
 
     /// 4. The terminal UI: a pure render-to-canvas core and a thin ncurses backend.
     .target(name: "Explorer", dependencies: ["Leakage", "CNCursesW"]),
@@ -41,6 +42,12 @@ let package = Package(
     .executableTarget(
       name: "i2f",
       dependencies: ["Explorer", "Leakage", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+
+    // MARK: - Generated code
+
+    /// ONNX's protobuf messages, generated from the onnx wheel's onnx.proto by
+    /// Scripts/generate_onnx_proto.sh (committed; `swift build` never runs protoc).
+    .target(name: "ONNXProto", dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")]),
 
     // MARK: - System libraries
 

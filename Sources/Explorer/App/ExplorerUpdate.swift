@@ -211,6 +211,7 @@ extension ExplorerState {
     switch w {
     case .initializer(let i, let seed): PickerItem(i.rawValue, detail: "\(i.summary), seed \(seed)")
     case .file(let path): PickerItem(w.shortName, detail: "trained weights: \(path)")
+    case .embedded: PickerItem(w.shortName, detail: "the weights stored in the model file")
     }
   }
 
@@ -222,8 +223,13 @@ extension ExplorerState {
       let arch = Architecture.allCases[index]
       guard .builtin(arch) != scenario.model else { return [] }
       scenario.model = .builtin(arch)
-      // Trained weights belong to one architecture: fall back to the default initialisation.
-      for i in panes.indices { if case .file = panes[i].weights { panes[i].weights = .initializer(.uniform, seed: 0) } }
+      // Trained or embedded weights belong to one model: fall back to the default initialisation.
+      for i in panes.indices {
+        switch panes[i].weights {
+        case .file, .embedded: panes[i].weights = .initializer(.uniform, seed: 0)
+        case .initializer: break
+        }
+      }
       return panes.indices.flatMap { reanalyze($0) }
     case .initialization:
       let w = weightChoices[index]

@@ -14,6 +14,8 @@ public struct Scenario: Sendable, Codable, Hashable {
   public var model: ModelSource = .builtin(.convnet5)
   /// Hidden width of `mlp`.
   public var hiddenWidth = 128
+  /// Stem of `resnet18`; nil: the CIFAR stem.
+  public var stem: ResNetStem?
   public var weights: WeightSource = .initializer(.uniform, seed: 0)
   /// A sample address (`digits:0`, `photos:chelsea`, `mnist:3`, a safetensors path, …).
   public var sample = "digits:0"
@@ -47,10 +49,18 @@ public struct Scenario: Sendable, Codable, Hashable {
   }
 
   /// The model for `sample`: its input shape, and the class count from (in order of authority)
-  /// the weights file, `classCount`, the sample's class names, or its labels.
+  /// the weights file, `classCount`, the sample's class names, or its labels. An ONNX file fixes
+  /// both itself.
   func modelSpec(for s: Sample) throws -> ModelSpec {
+    if case .onnx(let path) = model {
+      let spec = try ONNXNetwork(path: path, inputShape: s.imageShape).spec
+      if let classCount, classCount != spec.classCount {
+        throw ModelError.classCountConflict(given: classCount, fromWeights: spec.classCount, source: path)
+      }
+      return spec
+    }
     let fallback = classCount ?? s.classCount ?? Swift.max((s.labels.max() ?? 0) + 1, 2)
-    var spec = ModelSpec(model, inputShape: s.imageShape, classCount: fallback, hiddenWidth: hiddenWidth)
+    var spec = ModelSpec(model, inputShape: s.imageShape, classCount: fallback, hiddenWidth: hiddenWidth, stem: stem ?? .cifar)
     guard case .file(let path) = weights else { return spec }
     if let stored = try ModelWeights.storedSpec(path) {
       // A weights file written by i2f knows its model (so --init FILE needs no --model).

@@ -36,6 +36,7 @@ struct Bound: ParsableCommand {
     var s = try scenario.scenario()
     s.precision = precision
     let run = try ScenarioRun(s, catalogue: scenario.catalogue())
+    Warnings.print(run.victim.network.warnings)
     let spectrum = try singularValues(run.analysis)
     if let save { try write(run, to: save) }
     if json {
@@ -89,7 +90,7 @@ struct Bound: ParsableCommand {
     let r = run.evaluation, s = run.scenario, victim = run.victim
     let dense = r.rank != nil
     var t = Table()
-    t.add("model", victim.network.spec.description, "weights: \(victim.weights.provenance)")
+    t.add("model", victim.network.summary, "weights: \(victim.weights.provenance)")
     t.add("sample", s.sample, "dx = \(r.inputCount), dθ = \(r.parameterCount), labels \(victim.labels)")
     t.add("perturbation", s.perturbation.label)
     t.add("loss", r.loss)

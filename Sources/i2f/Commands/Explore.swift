@@ -77,10 +77,12 @@ struct Explore: ParsableCommand {
     try ExplorerApp.run(state, catalogue: catalogue, options: options)
   }
 
-  /// The four initialisers, then every weights file in the weights directory.
+  /// An ONNX model's own weights, the four initialisers, then every weights file in the weights
+  /// directory.
   func weightChoices(seed: UInt64) -> [WeightSource] {
     let files = (try? FileManager.default.contentsOfDirectory(atPath: weightsDir)) ?? []
-    return Initializer.allCases.map { .initializer($0, seed: seed) }
+    let embedded: [WeightSource] = if case .onnx = scenario.modelOptions.model { [.embedded] } else { [] }
+    return embedded + Initializer.allCases.map { .initializer($0, seed: seed) }
       + files.filter { $0.hasSuffix(".safetensors") }.sorted().map { .file((weightsDir as NSString).appendingPathComponent($0)) }
   }
 

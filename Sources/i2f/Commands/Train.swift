@@ -36,7 +36,9 @@ struct Train: ParsableCommand {
   func run() throws {
     let opt = optimizer
     let set = try dataOptions.catalogue().dataset(named: dataset)
-    let network = try ModelSpec(modelOptions.model, inputShape: set.imageShape, classCount: max(set.classCount, 2), hiddenWidth: modelOptions.width).makeNetwork()
+    let network = try ModelSpec(modelOptions.model, inputShape: set.imageShape, classCount: max(set.classCount, 2), hiddenWidth: modelOptions.width,
+                                stem: modelOptions.stem ?? .cifar).makeNetwork()
+    Warnings.print(network.warnings)
     let start = try modelOptions.weightSource().weights(for: network)
     var config = TrainingConfiguration()
     config.optimizer = opt

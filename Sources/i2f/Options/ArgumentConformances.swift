@@ -11,6 +11,7 @@ extension AnalysisMethod: ExpressibleByArgument {}
 extension AttackConfiguration.Objective: ExpressibleByArgument {}
 extension AttackConfiguration.Optimizer: ExpressibleByArgument {}
 extension TrainingConfiguration.Optimizer: ExpressibleByArgument {}
+extension ResNetStem: ExpressibleByArgument {}
 
 /// Transforms for `@Option(transform:)` that keep the parsing types' error messages.
 enum Parse {

@@ -11,10 +11,13 @@ struct ModelOptions: ParsableArguments {
   @Option(help: "Hidden width of the mlp.")
   var width = 128
 
-  @Option(name: .customLong("init"), help: "Weights: uniform, normal, xavier, kaiming, or a safetensors weights file.")
-  var initialization = "uniform"
+  @Option(help: "Stem of resnet18: cifar (3×3 conv, no max-pool) or imagenet (7×7/2 conv and 3×3/2 max-pool).")
+  var stem: ResNetStem?
 
-  @Option(help: "Weights file (safetensors, PyTorch state_dict names); same as --init FILE.")
+  @Option(name: .customLong("init"), help: "Weights: uniform, normal, xavier, kaiming, embedded (an ONNX model's own, its default), or a safetensors weights file. Default: uniform.")
+  var initialization: String?
+
+  @Option(help: "Weights file (safetensors, PyTorch state_dict names); same as --init FILE. For an ONNX model it replaces the tensors it names.")
   var weights: String?
 
   @Option(help: "Seed of the random initialisation.")
@@ -24,8 +27,14 @@ struct ModelOptions: ParsableArguments {
     guard width > 0 else { throw ValidationError("--width must be positive") }
   }
 
-  /// Where the weights come from.
-  func weightSource() throws -> WeightSource { try WeightSource(parsing: weights ?? initialization, seed: seed) }
+  /// Where the weights come from: as given, else an ONNX model's own, else `uniform`.
+  func weightSource() throws -> WeightSource {
+    guard let text = weights ?? initialization else {
+      if case .onnx = model { return .embedded }
+      return .initializer(.uniform, seed: seed)
+    }
+    return try WeightSource(parsing: text, seed: seed)
+  }
 }
 
 /// Where data sets live: the embedded samples and the user's MNIST/CIFAR-10 directory.

@@ -46,6 +46,7 @@ struct ScenarioOptions: ParsableArguments {
     var s = Scenario()
     s.model = modelOptions.model
     s.hiddenWidth = modelOptions.width
+    s.stem = modelOptions.stem
     s.weights = try modelOptions.weightSource()
     s.sample = input ?? sample
     s.classCount = classes
