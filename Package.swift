@@ -60,7 +60,7 @@ let package = Package(
 
     .testTarget(name: "AutodiffTests", dependencies: ["Autodiff"], swiftSettings: optimised),
     .testTarget(name: "SolversTests", dependencies: ["Solvers"], swiftSettings: optimised),
-    .testTarget(name: "LeakageTests", dependencies: ["Leakage"], exclude: ["Fixtures"], swiftSettings: optimised),
+    .testTarget(name: "LeakageTests", dependencies: ["Leakage", "ONNXProto"], exclude: ["Fixtures"], swiftSettings: optimised),
     .testTarget(name: "ExplorerTests", dependencies: ["Explorer"], exclude: ["Snapshots"]),
     /// Runs the built `i2f` executable: headless commands, errors, and the explorer under tmux.
     .testTarget(name: "EndToEndTests", dependencies: ["i2f"]),
