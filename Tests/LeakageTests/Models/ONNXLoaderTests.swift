@@ -171,3 +171,20 @@ struct ONNXLoaderTests {
     }
   }
 }
+
+extension ONNXLoaderTests {
+  @Test func aClassifierWithoutBiasLeavesLabelsToTheTruth() throws {
+    var model = try Self.cnn()
+    let i = try #require(model.graph.node.firstIndex { $0.opType == "Gemm" })
+    model.graph.node[i].input.removeLast()
+    let parsed = try ONNXModel(bytes: try model.serializedData(), fileName: "test.onnx")
+    let network = try ONNXNetwork(model: parsed, path: "test.onnx", inputShape: [3, 8, 8])
+    #expect(network.classifierBias == nil)
+    let weights = try #require(network.embeddedWeights)
+    let victim = try VictimBatch(network: network, weights: weights, images: Tensor(repeating: 0.5, shape: [1, 3, 8, 8]), labels: [2])
+    let g0 = MixedJacobian<Double>(victim).sharedGradient
+    #expect(LabelInference.infer(from: g0, network: network, batchSize: 1) == nil)
+    let problem = AttackProblem(victim: victim, observedGradient: g0, inferLabels: true)
+    #expect(problem.attackerLabels == [2] && !problem.labelsWereInferred)
+  }
+}

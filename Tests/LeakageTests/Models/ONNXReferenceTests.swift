@@ -141,3 +141,64 @@ struct ONNXReferenceTests {
     #expect(compared >= 15)
   }
 }
+
+/// Where an ONNX model's weights come from: its file, an initialisation, or a safetensors file
+/// that replaces some of them by name.
+@Suite("ONNX weights")
+struct ONNXWeightsTests {
+  static let path = ONNXReferenceTests.model("cnn.onnx")
+
+  @Test func aWeightsFileReplacesOnlyTheTensorsItNames() throws {
+    let network = try ONNXNetwork(path: Self.path, inputShape: [3, 8, 8])
+    let embedded = try #require(network.embeddedWeights)
+    let file = FileManager.default.temporaryDirectory.appendingPathComponent("i2f-onnx-\(UUID().uuidString).safetensors").path
+    defer { try? FileManager.default.removeItem(atPath: file) }
+    var override = SafeTensors(fileName: file)
+    override.set("fc.bias", Tensor<Float>(repeating: 0.25, shape: [5]))
+    override.set("bn2.running_var", Tensor<Float>(repeating: 2, shape: [4]))
+    try override.set("bn2.num_batches_tracked", integers: [3], shape: [])  // PyTorch's counter: skipped
+    try override.write(to: URL(fileURLWithPath: file))
+    let weights = try WeightSource.file(file).weights(for: network)
+    #expect(weights.tensors["fc.bias"] == Tensor(repeating: 0.25, shape: [5]))
+    #expect(weights.tensors["bn2.running_var"] == Tensor(repeating: 2, shape: [4]))
+    for name in embedded.tensors.keys where name != "fc.bias" && name != "bn2.running_var" {
+      #expect(weights.tensors[name] == embedded.tensors[name], "\(name) changed")
+    }
+
+    var unknown = SafeTensors(fileName: file)
+    unknown.set("fc.scale", Tensor<Float>(repeating: 1, shape: [5]))
+    try unknown.write(to: URL(fileURLWithPath: file))
+    #expect(throws: ModelError.self) { try WeightSource.file(file).weights(for: network) }
+    var misshapen = SafeTensors(fileName: file)
+    misshapen.set("fc.bias", Tensor<Float>(repeating: 1, shape: [6]))
+    try misshapen.write(to: URL(fileURLWithPath: file))
+    #expect(throws: ModelError.self) { try WeightSource.file(file).weights(for: network) }
+  }
+
+  @Test func initialisationsUseTheFansOfTheGraph() throws {
+    let network = try ONNXNetwork(path: Self.path, inputShape: [3, 8, 8])
+    let xavier = Initializer.xavier.weights(for: network, seed: 4)
+    // conv1.weight [4, 3, 3, 3]: fan in 27, fan out 36.
+    let bound = (6.0 / Double(27 + 36)).squareRoot()
+    let conv1 = try #require(xavier.tensors["conv1.weight"])
+    #expect(conv1.maxAbs() <= bound && conv1.maxAbs() > 0.8 * bound)
+    #expect(xavier.tensors["bn1.weight"] == Tensor(repeating: 1, shape: [4]))
+    #expect(xavier.tensors["bn1.running_var"] == Tensor(repeating: 1, shape: [4]))
+    #expect(throws: Never.self) { try xavier.validated(for: network) }
+    // Built-in models have no embedded weights.
+    let builtin = try ModelSpec(.convnet5, inputShape: [1, 8, 8], classCount: 10).makeNetwork()
+    #expect(throws: ModelError.self) { try WeightSource.embedded.weights(for: builtin) }
+  }
+
+  @Test func labelsAreInferredFromTheClassifierBias() throws {
+    let network = try ONNXNetwork(path: ONNXReferenceTests.model("cnn_folded.onnx"), inputShape: [3, 8, 8])
+    #expect(network.classifierBias == "fc.bias" && network.parameters.last?.name == "fc.bias")
+    let weights = try #require(network.embeddedWeights)
+    let x = ReferenceFormula.tensor(seed: 1000, shape: [1, 3, 8, 8], shift: 0.5)
+    for label in 0..<5 {
+      let victim = try VictimBatch(network: network, weights: weights, images: x, labels: [label])
+      let g0 = MixedJacobian<Double>(victim).sharedGradient
+      #expect(LabelInference.infer(from: g0, network: network, batchSize: 1) == [label])
+    }
+  }
+}

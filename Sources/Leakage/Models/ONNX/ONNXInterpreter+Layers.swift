@@ -54,7 +54,7 @@ extension ONNXInterpreter {
     let (n, channels, h, wd) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
     let (o, perGroup, kh, kw) = (w.shape[0], w.shape[1], w.shape[2], w.shape[3])
     let groups = try c.int("group") ?? 1
-    guard groups >= 1, channels % groups == 0, o % groups == 0, perGroup == channels / groups else {
+    guard groups >= 1, groups <= ONNXLimits.slices, channels % groups == 0, o % groups == 0, perGroup == channels / groups else {
       throw c.fail("weight \(w.shape) does not fit input \(x.shape) in \(groups) group(s)")
     }
     if let kernel = try c.ints("kernel_shape"), kernel != [kh, kw] {

@@ -191,6 +191,7 @@ extension ONNXInterpreter {
         } else {
           let picks = Array(stride(from: from, to: to, by: steps[i]))
           guard !picks.isEmpty else { throw c.fail("slicing \(x.shape) leaves an empty tensor") }
+          guard picks.count <= ONNXLimits.slices else { throw c.unsupported("steps", "at most \(ONNXLimits.slices) strided elements of a float tensor") }
           result = .float(Variable.concatenated(picks.map { v.sliced(axis: axis, $0..<($0 + 1)) }, axis: axis))
         }
       case .integer(let t):
@@ -218,7 +219,9 @@ extension ONNXInterpreter {
       try checkIntegerSize(shape, c)
       return .integer(t.gathered(axis: axis, indices: indices))
     case .float(let v):
-      guard indices.rank <= 1, indices.count > 0 else { throw c.unsupported("indices", "float data takes a scalar or a vector of indices") }
+      guard indices.rank <= 1, indices.count > 0, indices.count <= ONNXLimits.slices else {
+        throw c.unsupported("indices", "float data takes a scalar or a vector of at most \(ONNXLimits.slices) indices")
+      }
       let slices = indices.ints.map { v.sliced(axis: axis, $0..<($0 + 1)) }
       return .float((slices.count == 1 ? slices[0] : Variable.concatenated(slices, axis: axis)).reshaped(shape))
     }

@@ -43,6 +43,8 @@ struct ONNXInterpreter<S: TensorScalar> {
   var values: [String: ONNXValue<S>] = [:]
   /// Multiply–adds so far (bounded when checking).
   var macs = 0
+  /// Elements of every tensor made so far (bounded when checking).
+  var elements = 0
 
   init(model: ONNXModel, binding: ParameterBinding<S>, checking: Bool) {
     self.model = model
@@ -62,6 +64,12 @@ struct ONNXInterpreter<S: TensorScalar> {
       for name in node.inputs { inputs.append(name.isEmpty ? nil : try value(name, c)) }
       let outputs = try apply(c, inputs)
       for (name, v) in zip(node.outputs, outputs) where !name.isEmpty { values[name] = v }
+      if checking {
+        elements += outputs.reduce(0) { $0 + $1.shape.elementCount }
+        guard elements <= ONNXLimits.checkRunElements else {
+          throw .tooLarge(file: file, problem: "the tensors for one image exceed \(ONNXLimits.checkRunElements) values (at \(node.op), \(c.node.label))")
+        }
+      }
     }
     guard case .float(let y)? = values[model.outputName] else {
       throw .unsupportedGraph(file: file, problem: "the output '\(model.outputName)' is not a float tensor")

@@ -79,6 +79,7 @@ public struct ONNXModel: Sendable {
     do {
       var options = BinaryDecodingOptions()
       options.discardUnknownFields = true
+      options.messageDepthLimit = ONNXLimits.messageDepth
       proto = try Onnx_ModelProto(serializedBytes: bytes, options: options)
     } catch {
       throw .malformed(file: fileName, problem: "cannot decode it (\(error)): truncated, or not an ONNX file")

@@ -171,4 +171,10 @@ enum ONNXLimits {
   static let integerElements = 1 << 20
   /// Multiply–adds of one forward pass of the check run at load time.
   static let checkRunMACs = 1 << 37
+  /// Elements of all the tensors the check run makes (they are all kept until it ends).
+  static let checkRunElements = 1 << 29
+  /// Slices one float Gather or strided Slice is made of.
+  static let slices = 4096
+  /// Nesting of protobuf messages (a model needs 5; only subgraphs, which i2f does not run, need more).
+  static let messageDepth = 32
 }
