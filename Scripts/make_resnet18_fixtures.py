@@ -94,7 +94,8 @@ def main():
     print(f"loss {loss.item():.6f}, {sum(t.numel() for t in theta)} parameters; wrote {path.name} ({path.stat().st_size} bytes)")
 
     listings = {"cifar": listing(cifar_resnet18()), "imagenet": listing(torchvision.models.resnet18(num_classes=10))}
-    (FIXTURES / "resnet18_state_dicts.json").write_text(json.dumps(listings, indent=0) + "\n")
+    lines = ",\n".join(f'"{stem}": [\n' + ",\n".join(json.dumps(e) for e in entries) + "\n]" for stem, entries in listings.items())
+    (FIXTURES / "resnet18_state_dicts.json").write_text("{\n" + lines + "\n}\n")
     print(f"wrote resnet18_state_dicts.json ({len(listings['cifar'])} entries each)")
 
 
