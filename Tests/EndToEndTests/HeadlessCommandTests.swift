@@ -91,6 +91,9 @@ struct HeadlessCommandTests {
     (["attack", "--preset", "magic"], "magic"),
     (["attack", "--iterations", "0"], "iterations"),
     (["bound", "--perturbation", "/nonexistent/d.safetensors"], "/nonexistent/d.safetensors"),
+    (["bound", "--model", "/nonexistent/m.onnx"], "/nonexistent/m.onnx"),
+    (["bound", "--model", "Tests/LeakageTests/Fixtures/onnx/convnet5.onnx", "--sample", "photos:0"], "convnet5.onnx"),
+    (["bound", "--model", "resnet18", "--init", "embedded"], "embedded weights"),
   ])
   func badInputFailsWithOneClearLine(_ arguments: [String], _ mention: String) throws {
     let r = try Command.run(arguments)
@@ -99,6 +102,19 @@ struct HeadlessCommandTests {
     let lines = r.stderr.split(separator: "\n").filter { !$0.isEmpty }
     #expect(lines.first?.contains(mention) ?? false, "stderr: \(r.stderr)")
     #expect(!r.stderr.contains("Fatal error") && !r.stderr.contains("Backtrace"))
+  }
+
+  @Test func boundRunsAnONNXModelOnItsOwnWeights() throws {
+    let model = "Tests/LeakageTests/Fixtures/onnx/convnet5.onnx"
+    let r = try Command.run(["bound", "--model", model, "--sample", "digits:5", "--json"])
+    #expect(r.status == 0, "\(r.stderr)")
+    let j = try Command.json(r)
+    #expect(j["model"] as? String == model)
+    #expect((j["weights"] as? String ?? "").contains("embedded"))
+    #expect(j["dtheta"] as? Int == 4 * 12 + 1 * 25 * 12 + 3 * 12 * 25 * 12 + 48 * 10 + 10)
+    let uniform = try Command.run(["bound", "--model", model, "--sample", "digits:5", "--init", "xavier", "--json"])
+    #expect(uniform.status == 0, "\(uniform.stderr)")
+    #expect(try Command.json(uniform)["loss"] as? Double != j["loss"] as? Double)
   }
 
   @Test func hostileWeightsFileIsRejectedByName() throws {

@@ -91,11 +91,12 @@ struct Explore: ParsableCommand {
     if let signal = ended { throw ExitCode(128 + signal) }
   }
 
-  /// The four initialisers, trained weights, every weights file in the weights directory, and
-  /// weights files given on the command line.
+  /// An ONNX model's own weights, the four initialisers, trained weights, every weights file in
+  /// the weights directory, and weights files given on the command line.
   func weightChoices(seed: UInt64, given: [WeightSource]) -> [WeightSource] {
     let files = (try? FileManager.default.contentsOfDirectory(atPath: weightsDir)) ?? []
-    var choices: [WeightSource] = Initializer.allCases.map { .initializer($0, seed: seed) } + [.trained(seed: seed)]
+    let embedded: [WeightSource] = if case .onnx = scenario.modelOptions.model { [.embedded] } else { [] }
+    var choices: [WeightSource] = embedded + Initializer.allCases.map { .initializer($0, seed: seed) } + [.trained(seed: seed)]
       + files.filter { $0.hasSuffix(".safetensors") }.sorted().map { .file((weightsDir as NSString).appendingPathComponent($0)) }
     for w in given where !choices.contains(w) { choices.append(w) }
     return choices
