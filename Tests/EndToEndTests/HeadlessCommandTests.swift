@@ -17,6 +17,10 @@ struct HeadlessCommandTests {
     #expect(j["dx"] as? Int == 64 && j["method"] as? String == "dense")
     let table = try Command.run(["bound", "--sample", "digits:5"])
     #expect(table.status == 0 && table.stdout.contains("λmax(J·Jᵀ)") && table.stdout.contains("upper bound"))
+    // `--method lower-bound` stops after λmax: the same lower bound, and nothing it did not compute.
+    let quick = try Command.json(try Command.run(["bound", "--sample", "digits:5", "--noise", "gaussian:0.001", "--method", "lower-bound", "--json"]))
+    #expect(abs(try #require(quick["i2f_lb"] as? Double) - lb) <= 1e-4 * lb)
+    #expect(quick["i2f_norm"] is NSNull && quick["rank"] is NSNull)
   }
 
   /// `--init trained` trains on the sample's data set once, into the user's cache, and reuses it.

@@ -46,6 +46,12 @@ struct Explore: ParsableCommand {
   @Option(help: "Log file for diagnostics while the screen is in use.")
   var log: String?
 
+  func validate() throws {
+    if scenario.givenMethod == .lowerBound {
+      throw ValidationError("--method lower-bound is for bound, attack and sweep: the explorer shows the lower bound first and computes the spectrum after it")
+    }
+  }
+
   func run() throws {
     let catalogue = scenario.catalogue()
     var s = Scenario()
