@@ -17,6 +17,10 @@ struct HeadlessCommandTests {
     #expect(j["dx"] as? Int == 64 && j["method"] as? String == "dense")
     let table = try Command.run(["bound", "--sample", "digits:5"])
     #expect(table.status == 0 && table.stdout.contains("λmax(J·Jᵀ)") && table.stdout.contains("upper bound"))
+    // `--method lower-bound` stops after λmax: the same lower bound, and nothing it did not compute.
+    let quick = try Command.json(try Command.run(["bound", "--sample", "digits:5", "--noise", "gaussian:0.001", "--method", "lower-bound", "--json"]))
+    #expect(abs(try #require(quick["i2f_lb"] as? Double) - lb) <= 1e-4 * lb)
+    #expect(quick["i2f_norm"] is NSNull && quick["rank"] is NSNull)
   }
 
   /// `--init trained` trains on the sample's data set once, into the user's cache, and reuses it.
@@ -91,6 +95,9 @@ struct HeadlessCommandTests {
     (["attack", "--preset", "magic"], "magic"),
     (["attack", "--iterations", "0"], "iterations"),
     (["bound", "--perturbation", "/nonexistent/d.safetensors"], "/nonexistent/d.safetensors"),
+    (["bound", "--model", "/nonexistent/m.onnx"], "/nonexistent/m.onnx"),
+    (["bound", "--model", "Tests/LeakageTests/Fixtures/onnx/convnet5.onnx", "--sample", "photos:0"], "convnet5.onnx"),
+    (["bound", "--model", "resnet18", "--init", "embedded"], "embedded weights"),
   ])
   func badInputFailsWithOneClearLine(_ arguments: [String], _ mention: String) throws {
     let r = try Command.run(arguments)
@@ -99,6 +106,19 @@ struct HeadlessCommandTests {
     let lines = r.stderr.split(separator: "\n").filter { !$0.isEmpty }
     #expect(lines.first?.contains(mention) ?? false, "stderr: \(r.stderr)")
     #expect(!r.stderr.contains("Fatal error") && !r.stderr.contains("Backtrace"))
+  }
+
+  @Test func boundRunsAnONNXModelOnItsOwnWeights() throws {
+    let model = "Tests/LeakageTests/Fixtures/onnx/convnet5.onnx"
+    let r = try Command.run(["bound", "--model", model, "--sample", "digits:5", "--json"])
+    #expect(r.status == 0, "\(r.stderr)")
+    let j = try Command.json(r)
+    #expect(j["model"] as? String == model)
+    #expect((j["weights"] as? String ?? "").contains("embedded"))
+    #expect(j["dtheta"] as? Int == 4 * 12 + 1 * 25 * 12 + 3 * 12 * 25 * 12 + 48 * 10 + 10)
+    let uniform = try Command.run(["bound", "--model", model, "--sample", "digits:5", "--init", "xavier", "--json"])
+    #expect(uniform.status == 0, "\(uniform.stderr)")
+    #expect(try Command.json(uniform)["loss"] as? Double != j["loss"] as? Double)
   }
 
   @Test func hostileWeightsFileIsRejectedByName() throws {

@@ -333,6 +333,7 @@ extension ExplorerState {
     case .initializer(let i, let seed): PickerItem(i.rawValue, detail: "\(i.summary), seed \(seed)")
     case .trained(let seed): PickerItem("trained", detail: "trained on the sample's data set (a few epochs, cached), seed \(seed)")
     case .file(let path): PickerItem(w.shortName, detail: "weights file: \(path)")
+    case .embedded: PickerItem(w.shortName, detail: "the weights stored in the model file")
     }
   }
 
@@ -352,8 +353,16 @@ extension ExplorerState {
       let choice = modelChoices[index]
       guard choice.model != scenario.model || (choice.weights != nil && choice.weights != panes[activePane].weights) else { return [] }
       scenario.model = choice.model
-      // Weights files belong to one model: fall back to the uniform initialisation (same seed).
-      for i in panes.indices { if case .file = panes[i].weights { panes[i].weights = .initializer(.uniform, seed: seed) } }
+      // Weights files and embedded weights belong to one model: a new ONNX model brings its own,
+      // any other falls back to the uniform initialisation (same seed).
+      for i in panes.indices {
+        switch panes[i].weights {
+        case .file, .embedded:
+          if case .onnx = choice.model { panes[i].weights = .embedded } else { panes[i].weights = .initializer(.uniform, seed: seed) }
+        case .initializer, .trained:
+          if case .onnx = choice.model, i == activePane, choice.weights == nil { panes[i].weights = .embedded }
+        }
+      }
       if let w = choice.weights { panes[activePane].weights = w }
       return panes.indices.flatMap { reanalyze($0) }
     case .initialization:

@@ -82,7 +82,7 @@ public struct Analysis: Sendable {
     return Analysis(self, spectrum: .largest(largest), seconds: Date().timeIntervalSince(start))
   }
 
-  /// This analysis with the full spectrum: dense (J materialised, J·Jᵀ eigendecomposed; `progress`
+  /// This analysis with the spectrum by `method`: λmax only (`lowerBound`), dense (J materialised, J·Jᵀ eigendecomposed; `progress`
   /// receives the fraction done) or matrix-free (Lanczos for the extremal eigenvalues and the
   /// preconditioner of the `ridge`-regularised solves, and with `trace` Hutch++ for the trace of
   /// their inverse; `status` receives a line per phase).
@@ -91,10 +91,12 @@ public struct Analysis: Sendable {
     status: (@Sendable (String) -> Void)? = nil
   ) throws -> Analysis {
     let start = Date()
-    let resolved = method == .auto ? Self.preferredMethod(for: victim) : method
-    let spectrum: Spectrum = resolved == .dense
-      ? .dense(try DenseGram(jacobian, progress: progress))
-      : .matrixFree(try MatrixFreeSpectrum(jacobian, ridge: ridge, trace: trace, status: status))
+    let spectrum: Spectrum
+    switch method == .auto ? Self.preferredMethod(for: victim) : method {
+    case .lowerBound: return try withLargestEigenvalue()
+    case .dense: spectrum = .dense(try DenseGram(jacobian, progress: progress))
+    case .auto, .matrixFree: spectrum = .matrixFree(try MatrixFreeSpectrum(jacobian, ridge: ridge, trace: trace, status: status))
+    }
     return Analysis(self, spectrum: spectrum, seconds: Date().timeIntervalSince(start))
   }
 
@@ -227,6 +229,9 @@ public enum AnalysisMethod: String, Sendable, CaseIterable, Codable, Hashable {
   case dense
   /// Lanczos, conjugate gradients and Hutchinson on `v ↦ J·Jᵀ·v`.
   case matrixFree = "matrix-free"
+  /// λmax alone by a few Lanczos steps: ‖J·δ‖, λmax and the I2F lower bound, no solves. The
+  /// quick look at a large model (ResNet-18), where the full matrix-free spectrum takes minutes.
+  case lowerBound = "lower-bound"
 }
 
 /// The floating-point precision of a computation (Jacobian products, attacks).

@@ -16,16 +16,18 @@ public struct AttackProblem: Sendable {
   public let trueLabels: [Int]
 
   /// A problem for `victim` whose gradient was perturbed by `delta`. With `inferLabels`, the
-  /// attacker recovers labels from the gradient (iDLG); otherwise it is given the true ones.
+  /// attacker recovers labels from the gradient (iDLG) when the network's classifier has a bias;
+  /// otherwise it is given the true ones.
   public init(victim: VictimBatch, observedGradient: Tensor<Double>, inferLabels: Bool) {
     network = victim.network
     weights = victim.weights
     self.observedGradient = observedGradient
     truth = victim.images
     trueLabels = victim.labels
-    labelsWereInferred = inferLabels
-    attackerLabels = inferLabels
-      ? LabelInference.infer(from: observedGradient, network: victim.network, batchSize: victim.batchSize) : victim.labels
+    let inferred = inferLabels
+      ? LabelInference.infer(from: observedGradient, network: victim.network, batchSize: victim.batchSize) : nil
+    labelsWereInferred = inferred != nil
+    attackerLabels = inferred ?? victim.labels
   }
 
   /// Whether the attacker's labels are the true ones (as a multiset).

@@ -14,6 +14,8 @@ public struct Scenario: Sendable, Codable, Hashable {
   public var model: ModelSource = .builtin(.convnet5)
   /// Hidden width of `mlp`.
   public var hiddenWidth = 128
+  /// Stem of `resnet18`; nil: the CIFAR stem.
+  public var stem: ResNetStem?
   public var weights: WeightSource = .initializer(.uniform, seed: 0)
   /// The model's input normalisation (its first layer); nil: none, or what the weights file says.
   public var normalization: InputNormalization?
@@ -74,10 +76,19 @@ public struct Scenario: Sendable, Codable, Hashable {
   }
 
   /// The model for `sample`: its input shape, and the class count from (in order of authority)
-  /// the weights file, `classCount`, the sample's class names, or its labels.
+  /// the weights file, `classCount`, the sample's class names, or its labels. An ONNX file fixes
+  /// both itself.
   func modelSpec(for s: Sample) throws -> ModelSpec {
+    if case .onnx(let path) = model {
+      var spec = try ONNXNetwork(path: path, inputShape: s.imageShape).spec
+      if let classCount, classCount != spec.classCount {
+        throw ModelError.classCountConflict(given: classCount, fromWeights: spec.classCount, source: path)
+      }
+      spec.normalization = normalization
+      return spec
+    }
     let fallback = classCount ?? s.classCount ?? Swift.max((s.labels.max() ?? 0) + 1, 2)
-    var spec = ModelSpec(model, inputShape: s.imageShape, classCount: fallback, hiddenWidth: hiddenWidth)
+    var spec = ModelSpec(model, inputShape: s.imageShape, classCount: fallback, hiddenWidth: hiddenWidth, stem: stem ?? .cifar)
     spec.normalization = normalization
     guard case .file(let path) = weights else { return spec }
     if var stored = try ModelWeights.storedSpec(path) {
@@ -103,6 +114,7 @@ public struct Scenario: Sendable, Codable, Hashable {
   }
 
   private var classCountSource: String {
+    if case .onnx(let path) = model { return path }
     if case .file(let path) = weights { return path }
     return classCount != nil ? "--classes \(classCount!)" : "the model"
   }

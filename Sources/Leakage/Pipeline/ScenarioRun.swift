@@ -69,7 +69,7 @@ public struct ScenarioRun: Sendable {
     let e = evaluation, v = victim
     var f: [(String, JSONValue)] = [
       ("sample", .string(scenario.sample)), ("model", .string(scenario.model.description)),
-      ("model_summary", .string(v.network.spec.description)), ("weights", .string(v.weights.provenance)),
+      ("model_summary", .string(v.network.summary)), ("weights", .string(v.weights.provenance)),
       ("classes", .integer(v.network.spec.classCount)), ("labels", .array(v.labels.map { .integer($0) })),
       ("label", v.labels.count == 1 ? .integer(v.labels[0]) : .null),
       ("normalize", v.normalization.map { .string($0.description) } ?? .null),

@@ -81,12 +81,12 @@ public struct SweepField: Sendable {
   /// How the spectrum is computed (optional; auto when absent). Its row key is not `method`,
   /// which rows use for the path actually taken.
   public static let analysisMethods = SweepField(
-    planKey: "analysis_methods", rowKey: "analysis_method", summary: "spectrum of J·Jᵀ: auto, dense, matrix-free (default auto)",
+    planKey: "analysis_methods", rowKey: "analysis_method", summary: "spectrum of J·Jᵀ: auto, dense, matrix-free, lower-bound (default auto)",
     defaults: nil,
     expand: { v throws(SweepPlanError) in
       let text = try string(v, "analysis_methods").lowercased()
       guard AnalysisMethod(rawValue: text) != nil else {
-        throw .invalidValue(field: "analysis_methods", value: text, problem: "use auto, dense or matrix-free")
+        throw .invalidValue(field: "analysis_methods", value: text, problem: "use " + AnalysisMethod.allCases.map(\.rawValue).joined(separator: ", "))
       }
       return [.string(text)]
     })

@@ -83,6 +83,7 @@ struct Attack: ParsableCommand {
     }
     let config = try configuration()
     var run = try ScenarioRun(try scenario.scenario(), catalogue: scenario.catalogue())
+    Warnings.print(run.victim.network.warnings)
     var progress = ProgressLine(total: config.iterations * config.restarts)
     try run.runAttack(config, precision: precision, inferLabels: !givenLabels) { p in
       progress.update(p.iteration, "objective \(Table.format(p.objective))  RMSE \(Table.format(p.rmse))")

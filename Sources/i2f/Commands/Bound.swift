@@ -40,6 +40,7 @@ struct Bound: ParsableCommand {
       let seconds = String(format: "%6.1f", Date().timeIntervalSince(started))
       FileHandle.standardError.write(Data("  [\(seconds) s] \(line)\n".utf8))
     })
+    Warnings.print(run.victim.network.warnings)
     let spectrum = try singularValues(run.analysis)
     if let save { try write(run, to: save) }
     if json {
@@ -93,7 +94,7 @@ struct Bound: ParsableCommand {
     let r = run.evaluation, s = run.scenario, victim = run.victim
     let dense = r.rank != nil
     var t = Table()
-    t.add("model", victim.network.spec.description, "weights: \(victim.weights.provenance)")
+    t.add("model", victim.network.summary, "weights: \(victim.weights.provenance)")
     t.add("sample", s.sample, "dx = \(r.inputCount), dθ = \(r.parameterCount), labels \(victim.labels)")
     t.add("perturbation", s.perturbation.label)
     t.add("loss", r.loss)

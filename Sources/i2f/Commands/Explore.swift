@@ -51,6 +51,12 @@ struct Explore: ParsableCommand {
   @Option(help: "Log file for diagnostics while the screen is in use.")
   var log: String?
 
+  func validate() throws {
+    if scenario.givenMethod == .lowerBound {
+      throw ValidationError("--method lower-bound is for bound, attack and sweep: the explorer shows the lower bound first and computes the spectrum after it")
+    }
+  }
+
   func run() throws {
     let catalogue = scenario.catalogue()
     // A result file that cannot be read is an error before the screen is taken.
@@ -107,11 +113,12 @@ struct Explore: ParsableCommand {
     if let signal = ended { throw ExitCode(128 + signal) }
   }
 
-  /// The four initialisers, trained weights, every weights file in the weights directory, and
-  /// weights files given on the command line.
+  /// An ONNX model's own weights, the four initialisers, trained weights, every weights file in
+  /// the weights directory, and weights files given on the command line.
   func weightChoices(seed: UInt64, given: [WeightSource]) -> [WeightSource] {
     let files = (try? FileManager.default.contentsOfDirectory(atPath: weightsDir)) ?? []
-    var choices: [WeightSource] = Initializer.allCases.map { .initializer($0, seed: seed) } + [.trained(seed: seed)]
+    let embedded: [WeightSource] = if case .onnx = scenario.modelOptions.model { [.embedded] } else { [] }
+    var choices: [WeightSource] = embedded + Initializer.allCases.map { .initializer($0, seed: seed) } + [.trained(seed: seed)]
       + files.filter { $0.hasSuffix(".safetensors") }.sorted().map { .file((weightsDir as NSString).appendingPathComponent($0)) }
     for w in given where !choices.contains(w) { choices.append(w) }
     return choices

@@ -52,7 +52,7 @@ struct ScenarioOptions: ParsableArguments {
           transform: Parse.ridge)
   var givenRidge: Ridge?
 
-  @Option(name: .customLong("method"), help: "How the spectrum of J·Jᵀ is computed: auto (dense when J fits), dense, matrix-free (default: auto).")
+  @Option(name: .customLong("method"), help: "How the spectrum of J·Jᵀ is computed: auto (dense when J fits), dense, matrix-free, or lower-bound (λmax only: ‖J·δ‖ and the I2F lower bound, quick on large models) (default: auto).")
   var givenMethod: AnalysisMethod?
 
   func validate() throws {
