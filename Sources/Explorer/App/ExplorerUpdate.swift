@@ -300,7 +300,7 @@ extension ExplorerState {
   private mutating func openSelectedRun(now: ContinuousClock.Instant) -> [ExplorerEffect] {
     guard let entry = results?.selected else { return [] }
     let point = SweepPoint(row: entry.row)
-    let opened: Scenario, preset: AttackConfiguration?
+    var opened: Scenario, preset: AttackConfiguration?
     do {
       opened = try ScenarioExecutor.scenario(for: point)
       preset = try ScenarioExecutor.attack(for: point)
@@ -308,6 +308,8 @@ extension ExplorerState {
       message = .transient("run \(entry.row.id) cannot be opened: \(error)", severity: .error, now: now, duration: .seconds(8))
       return []
     }
+    // The explorer shows the lower bound first anyway, then the spectrum its path gives.
+    if opened.method == .lowerBound { opened.method = .auto }
     scenario = opened
     control = PerturbationControl(opened.perturbation)
     if let preset { attack = preset }
