@@ -177,7 +177,7 @@ struct ResultsListTests {
     #expect(effects.first == .dropPane(closed))
     guard case .analyze(let id, _, let analysed)? = effects.last else { Issue.record("no analysis: \(effects)"); return }
     #expect(id == kept && analysed == expected)
-    #expect(s.message?.text.hasPrefix("run \(row.id): digits:5") == true)
+    #expect(s.message?.text.hasPrefix("Esc back to the list · run \(row.id): digits:5") == true)
 
     // The title says the numbers are in model space.
     let text = s.view(size: size, context: .plainASCII).text

@@ -254,7 +254,10 @@ extension ExplorerState {
       guard let path = resultsPath else { return [] }
       if results?.path == path { screen = .results }
       return [.loadResults(path: path)]
-    case .returnToResults: if results != nil { screen = .results }
+    case .returnToResults:
+      guard results != nil else { break }
+      screen = .results
+      message = nil  // the opened run's note is the main view's; the list shows its position
     case .leaveResults: screen = .main
     case .openRun: return openSelectedRun(now: now)
     case .cycleSort: results?.cycleSort()
@@ -322,7 +325,7 @@ extension ExplorerState {
     screen = .main
     results?.opened = entry.row.id
     results?.isFiltering = false
-    message = .transient("run \(entry.row.id): \(entry.text(.sample)) · \(entry.text(.initialization)) · \(entry.text(.noise)) · Esc back to the list",
+    message = .transient("Esc back to the list · run \(entry.row.id): \(entry.text(.sample)) · \(entry.text(.initialization)) · \(entry.text(.noise))",
                          now: now, duration: .seconds(6))
     return closed + reanalyze(0)
   }

@@ -37,7 +37,7 @@ public enum ResultsColumn: Int, CaseIterable, Sendable, Hashable {
     case .initialization: 16
     case .noise: 18
     case .attack: 12
-    case .predicted, .expected, .achieved: 9
+    case .predicted, .expected, .achieved: 10  // the title and the sort arrow
     case .status: 60
     }
   }
