@@ -50,6 +50,7 @@ public enum ExplorerLayout {
     return Compare(title: rows[0], original: columns[0], panes: panes, ranking: rows[2], status: rows[3])
   }
 
+  /// The results screen's regions.
   public struct Results: Equatable {
     public var title: Rect
     /// The list's frame.

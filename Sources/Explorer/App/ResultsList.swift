@@ -1,42 +1,6 @@
 import Leakage
 import Studies
 
-/// How the results list is ordered: by one column (runs without a value last, in either
-/// direction), or as in the file.
-public struct ResultsSort: Sendable, Hashable {
-  /// nil: file order.
-  public var column: ResultsColumn?
-  public var descending: Bool
-
-  public init(_ column: ResultsColumn?, descending: Bool = false) {
-    self.column = column
-    self.descending = descending
-  }
-
-  /// The orders `o` steps through, the most useful first. A low RMSE is a close reconstruction,
-  /// so the worst protected runs are those with the lowest RMSE.
-  public static let cycle: [ResultsSort] = [
-    ResultsSort(.achieved), ResultsSort(.predicted), ResultsSort(.predicted, descending: true), ResultsSort(.sample), ResultsSort(nil),
-  ]
-
-  /// In words, for the title bar.
-  public var label: String {
-    switch (column, descending) {
-    case (nil, _): "file order"
-    case (.achieved?, false): "worst protected first (achieved RMSE ↑)"
-    case (.predicted?, false): "worst protected first by I2F (predicted RMSE ↑)"
-    case (.predicted?, true): "best protected first by I2F (predicted RMSE ↓)"
-    case (let c?, let d): "\(c.title) \(d ? "↓" : "↑")"
-    }
-  }
-
-  /// In a word or two, for narrow screens.
-  public var shortLabel: String {
-    guard let column else { return "file order" }
-    return "\(column.title) \(descending ? "↓" : "↑")"
-  }
-}
-
 /// The results screen's list: the runs of one result file (the last row per id), sorted and
 /// filtered, with a selection and a scroll position. A value the update changes with keys.
 public struct ResultsList: Sendable {
@@ -46,7 +10,9 @@ public struct ResultsList: Sendable {
   public let entries: [ResultsEntry]
   /// Bytes after the file's last newline when it was read (a row cut off mid-write), not listed.
   public let tornBytes: Int
+  /// The order shown.
   public private(set) var sort = ResultsSort.cycle[0]
+  /// Space-separated terms every shown run contains (case-insensitively); empty: all runs.
   public private(set) var filter = ""
   /// True while keys are typed into the filter.
   public var isFiltering = false
@@ -96,6 +62,7 @@ public struct ResultsList: Sendable {
   /// Runs that failed.
   public var errorCount: Int { entries.count(where: \.isError) }
 
+  /// Orders the list by `newSort`, keeping the selected run selected.
   public mutating func setSort(_ newSort: ResultsSort) {
     sort = newSort
     reorder(keeping: selected?.row.id)
@@ -121,6 +88,7 @@ public struct ResultsList: Sendable {
     setSort(sort.column == column ? ResultsSort(column, descending: !sort.descending) : ResultsSort(column))
   }
 
+  /// Shows only the runs matching `text` (see ``ResultsEntry/matches(_:)``).
   public mutating func setFilter(_ text: String) {
     filter = text
     reorder(keeping: selected?.row.id)
