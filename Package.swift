@@ -38,10 +38,10 @@ let package = Package(
     /// 4. Experiments at scale: sweep plans, the JSONL result store, the runner, reports and plots.
     .target(name: "Studies", dependencies: ["Leakage"]),
 
-    /// 4. The terminal UI: a pure render-to-canvas core and a thin ncurses backend.
-    .target(name: "Explorer", dependencies: ["Leakage", "CNCursesW"]),
+    /// 5. The terminal UI: a pure render-to-canvas core and a thin ncurses backend (it lists sweep results).
+    .target(name: "Explorer", dependencies: ["Leakage", "Studies", "CNCursesW"]),
 
-    /// 5. The command-line tool: `explore` (default) and the headless commands.
+    /// 6. The command-line tool: `explore` (default) and the headless commands.
     .executableTarget(
       name: "i2f",
       dependencies: ["Explorer", "Leakage", "Studies", .product(name: "ArgumentParser", package: "swift-argument-parser")]),

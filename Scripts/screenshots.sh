@@ -8,7 +8,7 @@
 #
 # Needs tmux and python3 with pillow and pyte (pip install pillow pyte); TMUX_SHOT names another
 # renderer with the same arguments. Trained weights are trained into a temporary cache, so the
-# run does not depend on (or change) ~/.cache/i2f.
+# run does not depend on (or change) ~/.cache/i2f (nor ~/.local/state/i2f, where the last result file is kept).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$(pwd)
@@ -35,7 +35,7 @@ start() {
   local name=$1 width=$2 height=$3
   shift 3
   tmux -f /dev/null new-session -d -s "$name" -x "$width" -y "$height" \
-    "cd '$repo' && env TERM=tmux-256color XDG_CACHE_HOME='$scratch/cache' SWIFT_BACKTRACE=enable=no '$i2f' --term $term $*; sleep 600"
+    "cd '$repo' && env TERM=tmux-256color XDG_CACHE_HOME='$scratch/cache' XDG_STATE_HOME='$scratch/state' SWIFT_BACKTRACE=enable=no '$i2f' --term $term $*; sleep 600"
 }
 
 # wait_for SESSION TEXT [SECONDS]: until the screen shows TEXT.
@@ -91,3 +91,13 @@ wait_for samples "photos (13)" 60
 tmux send-keys -t samples Right
 wait_for samples "photos:chelsea · label" 60
 python3 "$shot" samples "$out/explorer-samples.png"
+
+# The results list of a small sweep (two initialisations, two noise levels, DLG and I2F alone),
+# worst protected first, a run selected.
+"$i2f" sweep --samples digits:0-9 --inits uniform,xavier --noise gaussian:0.001,gaussian:0.01 --attacks none,dlg \
+  --iterations 20 --out "$scratch/results.jsonl" 2>/dev/null
+start results 140 42 --results "$scratch/results.jsonl"
+wait_for results "80 runs" 60
+tmux send-keys -t results Down Down
+wait_for results "run 3/80" 30
+python3 "$shot" results "$out/explorer-results.png"

@@ -23,10 +23,13 @@ public struct ScenarioExecutor: SweepExecutor {
   // MARK: - Point → scenario
 
   /// The scenario a point describes.
-  public func scenario(for point: SweepPoint) throws -> Scenario {
+  public func scenario(for point: SweepPoint) throws -> Scenario { try Self.scenario(for: point) }
+
+  /// The scenario a point describes (it needs no catalogue: the explorer opens result rows with it).
+  public static func scenario(for point: SweepPoint) throws -> Scenario {
     var s = Scenario()
     s.model = try ModelSource(parsing: point.model)
-    s.hiddenWidth = point["width"]?.doubleValue.map { Int($0) } ?? Self.defaultWidth
+    s.hiddenWidth = point["width"]?.doubleValue.map { Int($0) } ?? defaultWidth
     s.sample = sampleAddress(point)
     s.weights = try WeightSource(parsing: point.initialization, seed: point.seed)
     s.perturbation = try Perturbation(parsing: point.noise)
@@ -40,7 +43,10 @@ public struct ScenarioExecutor: SweepExecutor {
   }
 
   /// The attack a point asks for, or nil for `none`.
-  public func attack(for point: SweepPoint) throws -> AttackConfiguration? {
+  public func attack(for point: SweepPoint) throws -> AttackConfiguration? { try Self.attack(for: point) }
+
+  /// The attack a point asks for, or nil for `none`.
+  public static func attack(for point: SweepPoint) throws -> AttackConfiguration? {
     guard point.attack != "none" else { return nil }
     var c = try AttackConfiguration.preset(named: point.attack)
     if let iterations = point.iterations { c.iterations = iterations }
@@ -49,7 +55,7 @@ public struct ScenarioExecutor: SweepExecutor {
   }
 
   /// The address without the `batch:` marker.
-  func sampleAddress(_ point: SweepPoint) -> String {
+  static func sampleAddress(_ point: SweepPoint) -> String {
     point.sample.hasPrefix(SampleExpansion.batchPrefix) ? String(point.sample.dropFirst(SampleExpansion.batchPrefix.count)) : point.sample
   }
 
@@ -76,7 +82,7 @@ public struct ScenarioExecutor: SweepExecutor {
 
   /// Large when the batch has more than ``largeInputCount`` inputs (3×32×32 photos, CIFAR-10).
   public func workload(of point: SweepPoint) -> SweepWorkload {
-    guard let address = try? SampleAddress(parsing: sampleAddress(point)), case .dataset(let name) = address.source,
+    guard let address = try? SampleAddress(parsing: Self.sampleAddress(point)), case .dataset(let name) = address.source,
           let dataset = try? catalogue.dataset(named: name) else { return .small }
     let batch = address.items?.reduce(0) { n, item in
       if case .range(let r) = item { return n + r.count }

@@ -159,6 +159,32 @@ struct ExplorerUnderTmuxTests {
     try tmux.waitFor("READY>")
   }
 
+  /// A sweep's result file: the list opens worst protected first, Enter opens the selected run in
+  /// the main view, Esc goes back to the list with the run marked, and the file is remembered for R.
+  @Test func aSweepsResultsOpenInTheMainView() throws {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("i2f-results-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let out = directory.appendingPathComponent("r.jsonl").path
+    let swept = try Command.run(["sweep", "--samples", "digits:0-2", "--inits", "uniform,xavier", "--attacks", "none", "--out", out])
+    #expect(swept.status == 0, "\(swept.stderr)")
+    let tmux = try shell()
+    try tmux.send("XDG_STATE_HOME='\(directory.path)' \(Self.i2f) --results '\(out)'", "Enter")
+    var screen = try tmux.waitFor("6 runs")
+    #expect(screen.contains("sorted: predicted ↑") && screen.contains("↑predicted") && screen.contains("run 1/6"), "\(screen)")
+    try tmux.send("Down", "Enter")
+    screen = try tmux.waitFor("Esc back to the list")
+    try tmux.waitFor("predicted RMSE")
+    #expect(screen.contains("(seed 0) · digits:"), "\(screen)")
+    try tmux.send("Escape")
+    screen = try tmux.waitFor("RESULTS")
+    #expect(screen.contains("▸") && screen.contains("run 2/6"), "\(screen)")
+    try tmux.send("q")
+    try tmux.waitFor("READY>")
+    let remembered = try String(contentsOf: directory.appendingPathComponent("i2f/last-results"), encoding: .utf8)
+    #expect(remembered.trimmingCharacters(in: .whitespacesAndNewlines) == URL(fileURLWithPath: out).standardizedFileURL.path)
+  }
+
   @Test func ctrlCQuitsNormally() throws {
     let tmux = try shell(width: 100, height: 30)
     try tmux.send("\(Self.i2f); echo EXIT=$?", "Enter")

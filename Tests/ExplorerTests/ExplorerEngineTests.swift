@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import Explorer
 @testable import Leakage
+@testable import Studies
 
 /// The engine with real numbers: analyses, evaluations and attacks on a digit, driven the way the
 /// main loop drives it. The engine is main-actor isolated, so these tests run there too.
@@ -188,5 +189,55 @@ struct ExplorerEngineTests {
     defer { engine.shutdown() }
     try await pump(&s, engine, effects: s.start()) { if case .failed = $0.panes[0].phase { return true } else { return false } }
     #expect(s.message?.text.contains("99999") ?? false)
+  }
+
+  /// The matrix-free path reports its phases, which the pane keeps with their times.
+  @Test func matrixFreePhasesArriveAsSteps() async throws {
+    var scenario = Self.scenario
+    scenario.method = .matrixFree
+    var s = ExplorerState(scenario: scenario, attack: .dlg, weightChoices: [], datasetNames: ["digits"])
+    let engine = ExplorerEngine(catalogue: SampleCatalogue(samplesDirectory: Self.samples))
+    defer { engine.shutdown() }
+    try await pump(&s, engine, effects: s.start()) { $0.panes[0].phase == .complete }
+    let steps = s.panes[0].spectrumSteps
+    #expect(steps.map { $0.text.prefix(while: { $0 != ":" }) } == ["Lanczos", "Hutch++"], "\(steps)")
+    #expect(steps.allSatisfy { $0.ended != nil && $0.ended! >= $0.started })
+    #expect(s.panes[0].analysis?.method == "matrix-free")
+  }
+
+  /// A model file that does not load fails its pane with the loader's message, naming the file.
+  @Test func aBogusModelFileFailsThePaneWithTheLoadersError() async throws {
+    let file = FileManager.default.temporaryDirectory.appendingPathComponent("i2f-bogus-\(UUID().uuidString).onnx")
+    try Data("not a model".utf8).write(to: file)
+    defer { try? FileManager.default.removeItem(at: file) }
+    var scenario = Self.scenario
+    scenario.model = .onnx(file.path)
+    var s = ExplorerState(scenario: scenario, attack: .dlg, weightChoices: [], datasetNames: ["digits"])
+    let engine = ExplorerEngine(catalogue: SampleCatalogue(samplesDirectory: Self.samples))
+    defer { engine.shutdown() }
+    try await pump(&s, engine, effects: s.start()) { $0.panes[0].failure != nil }
+    let failure = try #require(s.panes[0].failure)
+    #expect(failure.contains(file.lastPathComponent) && !failure.contains("\n"), "\(failure)")
+    #expect(s.message?.text == failure)
+  }
+
+  @Test func resultFilesAreReadOffTheMainThread() async throws {
+    let file = FileManager.default.temporaryDirectory.appendingPathComponent("i2f-results-\(UUID().uuidString).jsonl")
+    defer { try? FileManager.default.removeItem(at: file) }
+    let rows = try ResultsFixtures.rows()
+    try Data(rows.map { $0.line + "\n" }.joined().utf8).write(to: file)
+    var s = ExplorerFixtures.state()
+    s.resultsPath = file.path
+    let engine = ExplorerEngine(catalogue: SampleCatalogue(samplesDirectory: Self.samples))
+    defer { engine.shutdown() }
+    press(&s, engine, .character("R"))
+    try await pump(&s, engine) { $0.results != nil }
+    #expect(s.screen == .results && s.results?.entries.count == 8 && s.results?.path == file.path)
+    // A line that is not a row: the status bar names the file and the line.
+    try Data((rows[0].line + "\n{oops\n").utf8).write(to: file)
+    press(&s, engine, .character("R"))
+    try await pump(&s, engine) { $0.message?.severity == .error }
+    #expect(s.message?.text.hasPrefix("\(file.path):2: not JSON") == true, "\(s.message?.text ?? "")")
+    #expect(s.results?.entries.count == 8)
   }
 }

@@ -11,12 +11,15 @@ public enum ExplorerAction: Hashable, Sendable {
   case toggleCompare, nextPane, previousPane, addPane, removePane
   case export
   case scrollUp, scrollDown
+  case openResults, returnToResults, leaveResults, openRun, cycleSort, sortByColumn, filterResults
+  case selectPrevious, selectNext, pageUp, pageDown, selectFirst, selectLast
 }
 
 extension ExplorerState {
   static let mainScope: KeyScope = "Explorer"
   static let compareScope: KeyScope = "Compare view"
   static let overlayScope: KeyScope = "Overlay"
+  static let resultsScope: KeyScope = "Results list"
 
   /// The key table for the current state (descriptions and disabled reasons follow the state).
   public var keymap: Keymap<ExplorerAction> {
@@ -25,7 +28,7 @@ extension ExplorerState {
     let attackReason = attackUnavailableReason(pane)
     let kind = control.kind
     let slider = control.hasSlider ? nil : "(no slider for '\(kind.title)')"
-    return Keymap([
+    var bindings: [KeyBinding<ExplorerAction>] = [
       KeyBinding([.character("q"), .control("c")], .quit, "Quit", hint: "quit"),
       KeyBinding([.character("?"), .function(1)], .help, "Show all keys", hint: "help"),
       KeyBinding([.character("m")], .pickModel, "Choose the model", hint: "model"),
@@ -63,7 +66,27 @@ extension ExplorerState {
       KeyBinding([.escape, .character("q")], .closeOverlay, "Close", scope: Self.overlayScope, hint: "close"),
       KeyBinding([.up, .character("k")], .scrollUp, "Scroll up", scope: Self.overlayScope),
       KeyBinding([.down, .character("j")], .scrollDown, "Scroll down", scope: Self.overlayScope),
-    ])
+      KeyBinding([.character("R")], .openResults,
+                 results == nil ? "Open the results list of \(resultsPath ?? "a sweep")" : "The results list, the file read again",
+                 hint: screen == .results ? nil : "results",
+                 disabledReason: resultsPath == nil ? "no result file: start i2f explore with --results FILE" : nil),
+      KeyBinding([.enter], .openRun, "Open the selected run in the main view", scope: Self.resultsScope, hint: "open"),
+      KeyBinding([.character("o")], .cycleSort, "Next order: worst protected, predicted ↑, predicted ↓, sample, file", scope: Self.resultsScope, hint: "order"),
+      KeyBinding((1...9).map { .character(Character(String($0))) }, .sortByColumn, "Sort by the n-th column (again: reverse)",
+                 scope: Self.resultsScope, keyLabel: "1…9"),
+      KeyBinding([.character("/")], .filterResults, "Filter the runs by text (Esc clears it)", scope: Self.resultsScope, hint: "filter"),
+      KeyBinding([.up, .character("k")], .selectPrevious, "Previous run", scope: Self.resultsScope),
+      KeyBinding([.down, .character("j")], .selectNext, "Next run", scope: Self.resultsScope),
+      KeyBinding([.pageUp], .pageUp, "A page up", scope: Self.resultsScope),
+      KeyBinding([.pageDown], .pageDown, "A page down", scope: Self.resultsScope),
+      KeyBinding([.home, .character("g")], .selectFirst, "First run", scope: Self.resultsScope),
+      KeyBinding([.end, .character("G")], .selectLast, "Last run", scope: Self.resultsScope),
+      KeyBinding([.escape], .leaveResults, "Back to the main view", scope: Self.resultsScope, hint: "main"),
+    ]
+    if results != nil {
+      bindings.append(KeyBinding([.escape], .returnToResults, "Back to the results list", scope: Self.mainScope, hint: "list"))
+    }
+    return Keymap(bindings)
   }
 
   /// Why the attack keys do nothing for `pane` now, or nil when they work.
@@ -79,6 +102,10 @@ extension ExplorerState {
   /// Scopes active now, most specific first.
   public var scopes: [KeyScope] {
     if overlay != nil { return [Self.overlayScope] }
-    return screen == .compare ? [Self.compareScope, Self.mainScope, .global] : [Self.mainScope, .global]
+    switch screen {
+    case .main: return [Self.mainScope, .global]
+    case .compare: return [Self.compareScope, Self.mainScope, .global]
+    case .results: return [Self.resultsScope, .global]
+    }
   }
 }

@@ -1,6 +1,7 @@
 import Autodiff
 import Foundation
 import Leakage
+import Studies
 
 /// The explorer's heavy work, off the UI thread: analyses (stage by stage, cached per analysis
 /// key), I2F evaluations, attacks, data sets, exports. The main loop calls ``perform(_:)`` with
@@ -58,6 +59,12 @@ public final class ExplorerEngine {
         catch { mailbox.post(.datasetFailed(name: name, message: "\(error)")) }
       }
     case .export(let request): export(request)
+    case .loadResults(let path):
+      let mailbox = self.mailbox
+      Task.detached(executorPreference: ComputeExecutor.shared) {
+        do { mailbox.post(.resultsLoaded(try ResultFile(path: path))) }
+        catch { mailbox.post(.resultsFailed(path: path, message: "\(error)")) }
+      }
     }
   }
 
@@ -117,9 +124,10 @@ public final class ExplorerEngine {
         }
         if !stages.latest.isComplete {
           try Task.checkCancellation()
-          stages.latest = try stages.latest.withSpectrum(scenario.method, ridge: scenario.ridge) { fraction in
-            mailbox.post(.analysisProgress(id, generation: gen, fraction: fraction))
-          }
+          stages.latest = try stages.latest.withSpectrum(
+            scenario.method, ridge: scenario.ridge,
+            progress: { mailbox.post(.analysisProgress(id, generation: gen, fraction: $0)) },
+            status: { mailbox.post(.analysisStatus(id, generation: gen, $0)) })
           mailbox.post(.stage(id, generation: gen, key: key, stages))
         }
       } catch is CancellationError {
@@ -132,7 +140,7 @@ public final class ExplorerEngine {
 
   nonisolated static func summary(_ v: VictimBatch) -> VictimSummary {
     VictimSummary(images: v.images, labels: v.labels, model: v.network.spec.description, architecture: v.network.spec.source.shortName,
-                  weights: v.weights.provenance, inputCount: v.inputCount, parameterCount: v.parameterCount)
+                  weights: v.weights.provenance, inputCount: v.inputCount, parameterCount: v.parameterCount, normalization: v.normalization)
   }
 
   nonisolated static func summary(_ a: Analysis) -> AnalysisSummary {

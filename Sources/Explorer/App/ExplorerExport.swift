@@ -57,7 +57,7 @@ extension ExplorerState {
     }
     if let a = pane.attack, pane.attackRan {
       n["attack_iteration"] = Double(a.iteration)
-      n["attack_rmse"] = a.metrics.rmse
+      n["attack_rmse"] = achievedRMSE(pane)
       n["attack_psnr"] = a.metrics.psnr
       n["attack_ssim"] = a.metrics.ssim
     }

@@ -50,6 +50,27 @@ public enum ExplorerLayout {
     return Compare(title: rows[0], original: columns[0], panes: panes, ranking: rows[2], status: rows[3])
   }
 
+  /// The results screen's regions.
+  public struct Results: Equatable {
+    public var title: Rect
+    /// The list's frame.
+    public var list: Rect
+    /// Inside the frame: a header row, then the runs.
+    public var table: Rect
+    /// The selected run's details, framed.
+    public var detail: Rect
+    public var status: Rect
+
+    /// Runs shown at once.
+    public var visibleRows: Int { Swift.max(1, table.height - 1) }
+  }
+
+  /// The results screen: the list of runs, the selected run's details below it.
+  public static func results(size: Size) -> Results {
+    let rows = Rect(size: size).rows([.fixed(1), .fill, .fixed(size.height >= 30 ? 5 : 4), .fixed(1)])
+    return Results(title: rows[0], list: rows[1], table: rows[1].inset(by: .all(1)).droppingRight(1), detail: rows[2], status: rows[3])
+  }
+
   public struct SampleBrowserLayout: Equatable {
     public var frame: Rect
     public var tabs: Rect

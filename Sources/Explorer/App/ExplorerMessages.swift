@@ -1,5 +1,6 @@
 import Foundation
 import Leakage
+import Studies
 
 /// What happens to the explorer: keys and ticks from the terminal, results from the engine.
 /// Results name their pane by identity and carry the generation of the request they answer;
@@ -13,6 +14,8 @@ public enum ExplorerEvent: Sendable {
   case trainingProgress(PaneID, generation: Int, TrainingProgress)
   /// The fraction of the dense spectrum done.
   case analysisProgress(PaneID, generation: Int, fraction: Double)
+  /// The phase the matrix-free spectrum has begun (`Lanczos: …`, `Hutch++: …`).
+  case analysisStatus(PaneID, generation: Int, String)
   /// A stage of the analysis is ready (products, then λmax, then the full spectrum).
   case analysisStage(PaneID, generation: Int, AnalysisSummary)
   case analysisFailed(PaneID, generation: Int, message: String)
@@ -24,6 +27,9 @@ public enum ExplorerEvent: Sendable {
   case datasetFailed(name: String, message: String)
   case exported(directory: String)
   case exportFailed(message: String)
+  /// A result file as read: every complete line in file order, and the size of a torn last line.
+  case resultsLoaded(ResultFile)
+  case resultsFailed(path: String, message: String)
 }
 
 /// Work the update asks the engine to do.
@@ -40,6 +46,8 @@ public enum ExplorerEffect: Sendable, Equatable {
   case dropPane(PaneID)
   case loadDataset(String)
   case export(ExportRequest)
+  /// Read a sweep result file (`i2f sweep` writes them).
+  case loadResults(path: String)
 }
 
 /// Commands for a pane's attack.

@@ -1,11 +1,12 @@
 import Autodiff
 import Leakage
+import Studies
 
 /// Everything the explorer shows, as one value: the pure `update` changes it and the pure `view`
 /// draws it. Heavy objects (the analyses, the running attacks) live in ``ExplorerEngine``; only
 /// their results arrive here, as events, and this state is the only place they are kept.
 public struct ExplorerState: Sendable {
-  public enum Screen: Sendable, Equatable { case main, compare }
+  public enum Screen: Sendable, Equatable { case main, compare, results }
 
   /// The shared experiment: model, sample, ridge, noise seed. Weights and δ are per pane: see
   /// ``scenario(forPane:)`` (its `weights` are the first pane's as the view was opened).
@@ -36,6 +37,12 @@ public struct ExplorerState: Sendable {
   public var datasetNames: [String]
   /// Data sets loaded so far, for the browser's thumbnails.
   public var datasets: [String: Dataset] = [:]
+  /// The runs of a sweep result file, once one is read (`--results FILE`, `R`).
+  public var results: ResultsList?
+  /// The result file `R` reads: the one given with `--results`, else the last one used.
+  public var resultsPath: String?
+  /// When the update last ran: the view measures elapsed times against it.
+  public var clock: ContinuousClock.Instant?
   public var quit = false
   /// Next request number; results of older requests are ignored.
   public var nextGeneration = 1
@@ -89,6 +96,10 @@ public struct PaneState: Sendable {
   public var victim: VictimSummary?
   /// The most advanced analysis stage computed so far.
   public var analysis: AnalysisSummary?
+  /// When the spectrum stage began (for its elapsed time).
+  public var spectrumStarted: ContinuousClock.Instant?
+  /// The phases the spectrum stage reported so far (the matrix-free path's solvers), in order.
+  public var spectrumSteps: [AnalysisStep] = []
   /// The I2F numbers for the current δ at the latest stage evaluated (the previous ones while a
   /// new δ or stage is evaluated).
   public var report: Evaluation?
@@ -108,6 +119,12 @@ public struct PaneState: Sendable {
 
   /// Whether the attack has been run for at least one iteration.
   public var attackRan: Bool { (attack?.iteration ?? 0) > 0 }
+
+  /// Why the analysis failed (the model did not load, a solver failed), if it did.
+  public var failure: String? {
+    if case .failed(let text) = phase { return text }
+    return nil
+  }
 }
 
 /// What a pane's analysis is doing: loading the victim, training its weights, then the stages
@@ -127,6 +144,20 @@ public enum AnalysisPhase: Sendable, Equatable {
   case failed(String)
 }
 
+/// One phase of a long analysis as it reported it (`Lanczos: λmax, λmin and …`), with when it
+/// began and, once the next began or the stage ended, when it ended.
+public struct AnalysisStep: Sendable, Equatable {
+  public var text: String
+  public var started: ContinuousClock.Instant
+  public var ended: ContinuousClock.Instant?
+
+  public init(text: String, started: ContinuousClock.Instant, ended: ContinuousClock.Instant? = nil) {
+    self.text = text
+    self.started = started
+    self.ended = ended
+  }
+}
+
 /// What the view needs from the victim: available milliseconds after a choice.
 public struct VictimSummary: Sendable {
   public var images: Tensor<Double>
@@ -139,8 +170,14 @@ public struct VictimSummary: Sendable {
   public var weights: String
   public var inputCount: Int
   public var parameterCount: Int
+  /// The model's input normalisation (given, or read from the weights file), if any.
+  public var normalization: InputNormalization?
 
-  public init(images: Tensor<Double>, labels: [Int], model: String, architecture: String, weights: String, inputCount: Int, parameterCount: Int) {
+  public init(
+    images: Tensor<Double>, labels: [Int], model: String, architecture: String, weights: String, inputCount: Int, parameterCount: Int,
+    normalization: InputNormalization? = nil
+  ) {
+    self.normalization = normalization
     self.images = images
     self.labels = labels
     self.model = model

@@ -1,5 +1,6 @@
 import Foundation
 import Leakage
+import Studies
 
 /// The explorer's state machine: a pure function from (state, event) to (state, effects).
 extension ExplorerState {
@@ -11,6 +12,7 @@ extension ExplorerState {
   /// Applies `event` and returns the work to start. `screen` is the terminal size (for paging).
   public mutating func update(_ event: ExplorerEvent, now: ContinuousClock.Instant, screen size: Size) -> [ExplorerEffect] {
     if let m = message, m.isExpired(at: now) { message = nil }
+    clock = now
     switch event {
     case .tick: return []
     case .key(let key): return handle(key, now: now, size: size)
@@ -26,11 +28,23 @@ extension ExplorerState {
     case .analysisProgress(let id, let gen, let fraction):
       guard let i = pane(id, analysis: gen) else { return [] }
       panes[i].phase = .spectrum(fraction: fraction)
+      panes[i].spectrumStarted = panes[i].spectrumStarted ?? now
+      return []
+    case .analysisStatus(let id, let gen, let text):
+      guard let i = pane(id, analysis: gen) else { return [] }
+      panes[i].spectrumStarted = panes[i].spectrumStarted ?? now
+      endSpectrumStep(i, at: now)
+      panes[i].spectrumSteps.append(AnalysisStep(text: text, started: now))
       return []
     case .analysisStage(let id, let gen, let summary):
       guard let i = pane(id, analysis: gen) else { return [] }
       panes[i].analysis = summary
       panes[i].phase = summary.isComplete ? .complete : (summary.hasLargestEigenvalue ? .spectrum(fraction: nil) : .largestEigenvalue)
+      if summary.isComplete {
+        endSpectrumStep(i, at: now)
+      } else if summary.hasLargestEigenvalue {
+        panes[i].spectrumStarted = panes[i].spectrumStarted ?? now
+      }
       return evaluate(i)
     case .analysisFailed(let id, let gen, let text):
       guard let i = pane(id, analysis: gen) else { return [] }
@@ -71,7 +85,24 @@ extension ExplorerState {
     case .exportFailed(let text):
       message = .transient(text, severity: .error, now: now, duration: .seconds(8))
       return []
+    case .resultsLoaded(let file):
+      let first = results == nil
+      let list = results.flatMap { $0.path == file.path ? $0.reloaded(file) : nil } ?? ResultsList(file: file)
+      results = list
+      if first { screen = .results }
+      let count = "\(list.entries.count) run\(list.entries.count == 1 ? "" : "s") in \(file.path)"
+      message = list.tornNote.map { .transient("\(count); \($0)", severity: .warning, now: now, duration: .seconds(8)) } ?? .transient(count, now: now)
+      return []
+    case .resultsFailed(_, let text):
+      message = .transient(text, severity: .error, now: now, duration: .seconds(8))
+      return []
     }
+  }
+
+  /// Ends pane `i`'s current spectrum step (if one is running) at `now`.
+  private mutating func endSpectrumStep(_ i: Int, at now: ContinuousClock.Instant) {
+    guard let last = panes[i].spectrumSteps.indices.last, panes[i].spectrumSteps[last].ended == nil else { return }
+    panes[i].spectrumSteps[last].ended = now
   }
 
   /// Position of pane `id` when `generation` is its current analysis.
@@ -101,7 +132,12 @@ extension ExplorerState {
     case .help, nil:
       break
     }
+    if overlay == nil, screen == .results, results?.isFiltering == true, typeFilter(key) { return [] }
     switch keymap.resolve(key, scopes: scopes) {
+    case .action(.sortByColumn):
+      let visible = results?.columns(width: ExplorerLayout.results(size: size).table.width) ?? []
+      if let n = key.character?.wholeNumberValue, n >= 1, n <= visible.count { results?.sort(by: visible[n - 1].column) }
+      return []
     case .action(let action): return perform(action, now: now, size: size)
     case .disabled(_, let reason):
       message = .transient(reason, severity: .warning, now: now)
@@ -132,7 +168,7 @@ extension ExplorerState {
     case .closeOverlay: overlay = nil
     case .scrollUp, .scrollDown:
       if case .help(let s) = overlay {
-        let limit = HelpOverlay(keymap: keymap, scopes: Self.helpScopes).maxScroll(in: Rect(size: size))
+        let limit = HelpOverlay(keymap: keymap, scopes: helpScopes).maxScroll(in: Rect(size: size))
         overlay = .help(scroll: Swift.max(0, Swift.min(limit, s + (action == .scrollUp ? -1 : 1))))
       }
     case .pickModel:
@@ -200,7 +236,7 @@ extension ExplorerState {
       let run = !runnable.allSatisfy { $0.attack?.isRunning == true }
       return runnable.map { .attack($0.id, run ? .run : .pause) }
     case .toggleCompare:
-      screen = screen == .main ? .compare : .main
+      screen = screen == .compare ? .main : .compare
       focus = Swift.min(focus, panes.count - 1)
       if screen == .compare && panes.count < 2 { return addPane() }
     case .nextPane: focus = (focus + 1) % panes.count
@@ -214,11 +250,88 @@ extension ExplorerState {
     case .export:
       message = .transient("exporting…", now: now)
       return [.export(exportRequest(directory: ""))]
+    case .openResults:
+      guard let path = resultsPath else { return [] }
+      if results?.path == path { screen = .results }
+      return [.loadResults(path: path)]
+    case .returnToResults:
+      guard results != nil else { break }
+      screen = .results
+      message = nil  // the opened run's note is the main view's; the list shows its position
+    case .leaveResults: screen = .main
+    case .openRun: return openSelectedRun(now: now)
+    case .cycleSort: results?.cycleSort()
+    case .sortByColumn: break  // needs the key: see handle(_:now:size:)
+    case .filterResults: results?.isFiltering = true
+    case .selectPrevious, .selectNext, .pageUp, .pageDown, .selectFirst, .selectLast:
+      let rows = ExplorerLayout.results(size: size).visibleRows
+      let count = results?.order.count ?? 0
+      let delta = switch action {
+      case .selectPrevious: -1
+      case .selectNext: 1
+      case .pageUp: -rows
+      case .pageDown: rows
+      case .selectFirst: -count
+      default: count
+      }
+      results?.move(by: delta, rows: rows)
     }
     return []
   }
 
-  static let helpScopes: [KeyScope] = [.global, mainScope, compareScope, overlayScope]
+  /// A key typed into the results filter: characters extend it, Backspace shortens it (and ends
+  /// typing when it is empty), Ctrl-u clears it, Esc drops it. Returns false for keys that are
+  /// not typing (arrows, Enter), which then act as usual.
+  private mutating func typeFilter(_ key: Key) -> Bool {
+    guard var list = results else { return false }
+    defer { results = list }
+    switch key {
+    case .character(let c): list.setFilter(list.filter + String(c))
+    case .backspace:
+      if list.filter.isEmpty { list.isFiltering = false } else { list.setFilter(String(list.filter.dropLast())) }
+    case .control("u"): list.setFilter("")
+    case .escape:
+      list.isFiltering = false
+      list.setFilter("")
+    default: return false
+    }
+    return true
+  }
+
+  /// Opens the selected run of the results list in the main view: its scenario and attack as the
+  /// sweep ran them (read from the row by the sweep's own code), one pane.
+  private mutating func openSelectedRun(now: ContinuousClock.Instant) -> [ExplorerEffect] {
+    guard let entry = results?.selected else { return [] }
+    let point = SweepPoint(row: entry.row)
+    var opened: Scenario, preset: AttackConfiguration?
+    do {
+      opened = try ScenarioExecutor.scenario(for: point)
+      preset = try ScenarioExecutor.attack(for: point)
+    } catch {
+      message = .transient("run \(entry.row.id) cannot be opened: \(error)", severity: .error, now: now, duration: .seconds(8))
+      return []
+    }
+    // The explorer shows the lower bound first anyway, then the spectrum its path gives.
+    if opened.method == .lowerBound { opened.method = .auto }
+    scenario = opened
+    control = PerturbationControl(opened.perturbation)
+    if let preset { attack = preset }
+    seed = point.seed
+    if !weightChoices.contains(opened.weights) { weightChoices.append(opened.weights) }
+    if !modelChoices.contains(where: { $0.model == opened.model && $0.weights == nil }) { modelChoices.append(ModelChoice(model: opened.model)) }
+    let closed = panes.dropFirst().map { ExplorerEffect.dropPane($0.id) }
+    panes = [PaneState(id: panes[0].id, weights: opened.weights)]
+    focus = 0
+    screen = .main
+    results?.opened = entry.row.id
+    results?.isFiltering = false
+    message = .transient("Esc back to the list · run \(entry.row.id): \(entry.text(.sample)) · \(entry.text(.initialization)) · \(entry.text(.noise))",
+                         now: now, duration: .seconds(6))
+    return closed + reanalyze(0)
+  }
+
+  /// The scopes the help overlay lists (the results list's once a result file is read).
+  var helpScopes: [KeyScope] { [.global, Self.mainScope, Self.compareScope] + (results == nil ? [] : [Self.resultsScope]) + [Self.overlayScope] }
 
   static func pickerItem(_ w: WeightSource) -> PickerItem {
     switch w {

@@ -34,19 +34,19 @@ extension ExplorerState {
       let captions = imageArea.bottom(1).columns([.fill, .fill])
       canvas.draw("attack", in: captions[0], alignment: .center, style: t.secondary)
       canvas.draw("I2F prediction", in: captions[1], alignment: .center, style: t.secondary)
-      let phase = phaseLabel(pane, tick: tick, glyphs: context.glyphs)
+      let phase = phaseLabel(pane, tick: tick, glyphs: context.glyphs, timed: false)
       let placeholders = [attackUnavailableReason(pane) ?? "…", phase.isEmpty ? "…" : phase]
       for (half, (image, placeholder)) in zip(halves, zip([pane.attack.flatMap { Self.heatmapImage($0.reconstruction) },
                                                           pane.report?.predictedImages.flatMap(Self.heatmapImage)], placeholders)) {
         if let image {
           canvas.render(ImageHeatmap(image: image, mapping: Self.pixels, scale: scale), in: half, context: context)
         } else {
-          canvas.draw(placeholder, in: half.centered(Size(width: half.width, height: 1)), alignment: .center, style: t.secondary)
+          Self.drawPlaceholder(&canvas, placeholder, in: half, error: pane.failure != nil, context: context)
         }
       }
       var rows = numbersRows(pane, full: false)
       if let a = pane.attack, pane.attackRan {
-        rows += [.pair("attack RMSE", Self.format(a.metrics.rmse)), .pair("attack SSIM", a.metrics.ssim.isFinite ? String(format: "%.3f", a.metrics.ssim) : "—")]
+        rows += [.pair("attack RMSE", Self.format(Self.achievedRMSE(pane))), .pair("attack SSIM", a.metrics.ssim.isFinite ? String(format: "%.3f", a.metrics.ssim) : "—")]
       } else if pane.attack != nil {
         rows += [.pair("attack RMSE", "not run")]
       }
@@ -81,7 +81,7 @@ extension ExplorerState {
     let predicted = ranking(panes.indices.compactMap { i in panes[i].report.flatMap { Self.predictedRMSE($0, gaussian: gaussian) }.map { (i, $0) } })
     let ran = panes.indices.filter { panes[$0].attackRan }
     let notRun = panes.indices.filter { !panes[$0].attackRan }.map { panes[$0].weights.shortName }
-    var achieved = ranking(ran.compactMap { i in panes[i].attack.map { (i, $0.metrics.rmse) } })
+    var achieved = ranking(ran.compactMap { i in Self.achievedRMSE(panes[i]).map { (i, $0) } })
     if !notRun.isEmpty {
       achieved += (achieved.isEmpty ? "" : "   ") + "not run: \(notRun.joined(separator: ", "))" + (ran.isEmpty ? " (A runs all)" : "")
     }

@@ -14,8 +14,10 @@ extension ExplorerState {
     let predicted = pane.report?.predictedImages.flatMap(Self.heatmapImage)
     let scale = Self.sharedScale(original, in: layout.images, context: context)
     let phase = phaseLabel(pane, tick: tick, glyphs: context.glyphs)
+    let untimed = phaseLabel(pane, tick: tick, glyphs: context.glyphs, timed: false)
+    let failed = pane.failure != nil
     Self.drawImage(&canvas, original, mapping: Self.pixels, title: "Original", detail: scale?.label(glyphs: context.glyphs) ?? "",
-                   in: layout.images[0], scale: scale, placeholder: phase.isEmpty ? "…" : phase, context: context)
+                   in: layout.images[0], scale: scale, placeholder: untimed.isEmpty ? "…" : untimed, placeholderIsError: failed, context: context)
     // Titles that fit: the attack's status and the form of the prediction matter more than the words.
     let room = layout.images[1].width - 6
     let attackTitle = pane.attack.map { a in Self.fitting(["Attack \(attackLabel(a))", attackLabel(a)], width: room) } ?? "Attack"
@@ -24,8 +26,8 @@ extension ExplorerState {
     let ridge = pane.report?.displayedShift?.isRidge ?? false
     let form = ridge ? "x0+I2F_ε(δ)" : "x0+I2F(δ)"
     Self.drawImage(&canvas, predicted, mapping: Self.pixels, title: Self.fitting(["I2F prediction \(form)", "I2F \(form)"], width: room),
-                   in: layout.images[2], scale: scale, placeholder: phase.isEmpty ? (pane.evaluating ? "evaluating…" : "…") : phase,
-                   context: context)
+                   in: layout.images[2], scale: scale, placeholder: untimed.isEmpty ? (pane.evaluating ? "evaluating…" : "…") : untimed,
+                   placeholderIsError: failed, context: context)
     if layout.images.count == 5, let v = pane.victim {
       let attackError = pane.attack.map { $0.reconstruction - v.images }
       let i2fError = pane.report?.predictedImages.map { $0 - v.images }
@@ -34,15 +36,18 @@ extension ExplorerState {
       Self.drawImage(&canvas, attackError.flatMap(Self.heatmapImage), mapping: signed, title: "Attack − original",
                      in: layout.images[3], scale: scale, placeholder: "—", context: context)
       Self.drawImage(&canvas, i2fError.flatMap(Self.heatmapImage), mapping: signed, title: ridge ? "I2F_ε − original" : "I2F − original",
-                     in: layout.images[4], scale: scale, placeholder: phase.isEmpty ? "—" : phase, context: context)
+                     in: layout.images[4], scale: scale, placeholder: untimed.isEmpty ? "—" : untimed, placeholderIsError: failed, context: context)
     }
 
     // Numbers, as far as the analysis has come.
     let detail = pane.victim.map { v in "\(pane.analysis?.method ?? "loading"), dx \(v.inputCount), dθ \(NumberFormat.grouped(v.parameterCount))" } ?? ""
-    let numbersPanel = Panel(title: "I2F", detail: detail)
+    let numbersPanel = Panel(title: "I2F" + (spaceLabel(pane).map { " · \($0.space)" } ?? ""), detail: detail)
     canvas.render(numbersPanel, in: layout.numbers, context: context)
     let inner = numbersPanel.contentRect(in: layout.numbers)
-    if pane.report != nil {
+    if let failure = pane.failure {
+      let lines = Self.wrap("\(context.glyphs.isUnicode ? "✗" : "x") \(failure)", width: inner.width, lines: inner.height)
+      for (i, line) in lines.enumerated() { canvas.draw(line, in: inner, row: i, style: t.error) }
+    } else if pane.report != nil {
       // What is still coming, above the numbers so far.
       let note = pane.evaluating ? "updating…" : phase
       if !note.isEmpty { canvas.draw(note, in: inner.top(1), style: t.secondary) }
@@ -73,13 +78,29 @@ extension ExplorerState {
     } else if pane.analysis?.isComplete == true, let r = pane.report {
       let lines = ["matrix-free path: no eigenvalue list", "λmax = \(Self.format(r.lambdaMax))",
                    "λmin ≈ \(Self.format(r.lambdaMinEstimate)) (estimate)"]
+        + spectrumSteps(pane, tick: tick, glyphs: context.glyphs)
+        + (pane.analysis.map { [String(format: "analysis %@", Self.duration($0.seconds))] } ?? [])
       for (i, line) in lines.enumerated() { canvas.draw(line, in: spectrumInner, row: i, style: t.secondary) }
+    } else if !pane.spectrumSteps.isEmpty {
+      let total = pane.spectrumStarted.flatMap { elapsed(since: $0) }.map { " · \($0)" } ?? ""
+      canvas.draw("matrix-free spectrum of J·Jᵀ\(total)", in: spectrumInner, style: t.label)
+      for (i, line) in spectrumSteps(pane, tick: tick, glyphs: context.glyphs).enumerated() {
+        canvas.draw(line, in: spectrumInner, row: i + 1, style: t.secondary)
+      }
     } else if !phase.isEmpty {
-      canvas.draw(phase, in: spectrumInner, style: t.secondary)
+      Self.drawPlaceholder(&canvas, phase, in: spectrumInner.top(Swift.max(1, spectrumInner.height / 2)), error: failed, context: context)
     }
 
     drawAttackPanel(&canvas, pane, in: layout.attack, context: context)
     drawStatus(&canvas, in: layout.status, context: context, tick: tick)
+  }
+
+  /// The spectrum's phases with their times: done ones ticked, the running one with a spinner.
+  func spectrumSteps(_ pane: PaneState, tick: Int, glyphs: GlyphSet) -> [String] {
+    pane.spectrumSteps.map { step in
+      let mark = step.ended != nil ? (glyphs.isUnicode ? "✓" : "*") : String(Spinner.frame(tick: tick, glyphs: glyphs))
+      return "\(mark) \(step.text)" + (elapsed(since: step.started, until: step.ended).map { " · \($0)" } ?? "")
+    }
   }
 
   /// The first of `candidates` that fits in `width` columns (else the last).
@@ -117,7 +138,7 @@ extension ExplorerState {
     let predicted = pane.report.map { r in r.predictedRMSE.map(Self.format) ?? r.predictedRidgeRMSE.map { "\(Self.format($0)) (ε)" } ?? "…" }
     var table: [KeyValueTable.Row] = [
       .pair("iteration", "\(a.iteration)/\(a.total) " + (a.finished ? a.status.rawValue : a.isRunning ? (a.rate > 0 ? "\(Int(a.rate))/s" : "running") : "paused")),
-      .pair("RMSE achieved", Self.format(a.metrics.rmse)),
+      .pair("RMSE achieved", Self.format(Self.achievedRMSE(pane))),
       .pair("RMSE predicted", predicted ?? "…"),
       .pair("PSNR", a.metrics.psnr.isFinite ? String(format: "%.1f dB", a.metrics.psnr) : "∞"),
       .pair("SSIM", a.metrics.ssim.isFinite ? String(format: "%.3f", a.metrics.ssim) : "—"),

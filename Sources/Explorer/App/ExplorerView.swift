@@ -14,10 +14,11 @@ extension ExplorerState {
     switch screen {
     case .main: drawMain(&canvas, context: context, tick: tick)
     case .compare: drawCompare(&canvas, context: context, tick: tick)
+    case .results: drawResults(&canvas, context: context)
     }
     switch overlay {
     case .help(let scroll)?:
-      canvas.render(HelpOverlay(keymap: keymap, scopes: Self.helpScopes, scroll: scroll, title: "i2f keys"), in: canvas.bounds, context: context)
+      canvas.render(HelpOverlay(keymap: keymap, scopes: helpScopes, scroll: scroll, title: "i2f keys"), in: canvas.bounds, context: context)
     case .picker(let kind, let picker)?:
       drawPicker(&canvas, kind, picker, context: context)
     case .samples(let browser)?:
@@ -37,9 +38,11 @@ extension ExplorerState {
     let labels = pane.victim.map { $0.labels.map(String.init).joined(separator: ",") }
     var perturbation = "\(control.kind.shortTitle) \(control.valueLabel)"
     if control.kind == .file, let r = pane.report { perturbation += " ‖δ‖ = \(Self.format(r.deltaNorm))" }
+    let space = spaceLabel(pane)
     let spans = [
       TextSpan(" i2f ", style: t.badgeActive),
-      TextSpan("  \(pane.victim?.architecture ?? scenario.model.shortName)", style: t.badgeNeutral),
+      TextSpan(space.map { " \($0.space) " } ?? "", style: scenario.space == .model ? t.badgePaused : t.badgeActive),
+      TextSpan("  \(pane.victim?.architecture ?? scenario.model.shortName)" + (space.map { " (\($0.formula))" } ?? ""), style: t.badgeNeutral),
       TextSpan(" · \(screen == .compare ? "\(panes.count) initialisations" : pane.weights.description)", style: t.badgeNeutral),
       TextSpan(" · \(scenario.sample)\(labels.map { " [\($0)]" } ?? "")", style: t.badgeNeutral),
       TextSpan(" · \(perturbation)", style: t.badgeNeutral),
@@ -78,17 +81,59 @@ extension ExplorerState {
 
   /// What the pane's analysis is doing, in words (empty once complete).
   /// `spinner`: led by a spinner frame (not when a progress bar shows its own).
-  func phaseLabel(_ pane: PaneState, tick: Int, glyphs: GlyphSet, spinner: Bool = true) -> String {
+  /// `timed`: followed by the time the spectrum has taken so far (not in image placeholders, too narrow for it).
+  func phaseLabel(_ pane: PaneState, tick: Int, glyphs: GlyphSet, spinner: Bool = true, timed: Bool = true) -> String {
     let spin = spinner ? "\(Spinner.frame(tick: tick, glyphs: glyphs)) " : ""
+    func time(_ start: ContinuousClock.Instant?) -> String { timed ? start.flatMap { elapsed(since: $0) }.map { " · \($0)" } ?? "" : "" }
     switch pane.phase {
     case .loading: return "\(spin)loading the model"
     case .training(let p): return "\(spin)training the weights: epoch \(p.epoch)/\(p.epochs) \(Int(p.fraction * 100))%"
     case .products: return "\(spin)computing g0 and J·δ"
     case .largestEigenvalue: return "\(spin)computing λmax"
-    case .spectrum(let f): return "\(spin)computing J·Jᵀ" + (f.map { " \(Int($0 * 100))%" } ?? "")
+    case .spectrum(let f):
+      if let step = pane.spectrumSteps.last { return "\(spin)\(step.text)" + time(step.started) }
+      return "\(spin)computing J·Jᵀ" + (f.map { " \(Int($0 * 100))%" } ?? "") + time(pane.spectrumStarted)
     case .complete: return ""
-    case .failed(let text): return text
+    case .failed(let text): return "\(glyphs.isUnicode ? "✗" : "x") \(text)"
     }
+  }
+
+  /// The time from `start` to `end` (or to the last update), as `4.2 s`, `37 s` or `2 min 05 s`.
+  func elapsed(since start: ContinuousClock.Instant, until end: ContinuousClock.Instant? = nil) -> String? {
+    guard let end = end ?? clock else { return nil }
+    let d = (end - start).components
+    return Self.duration(Swift.max(0, Double(d.seconds) + Double(d.attoseconds) * 1e-18))
+  }
+
+  static func duration(_ seconds: Double) -> String {
+    if seconds < 10 { return String(format: "%.1f s", seconds) }
+    if seconds < 60 { return String(format: "%.0f s", seconds.rounded(.down)) }
+    let s = Int(seconds)
+    return String(format: "%d min %02d s", s / 60, s % 60)
+  }
+
+  /// Which space the numbers are in (`model space`, `pixel space`) and the normalisation's formula,
+  /// when the model normalises its inputs; nil without normalisation (both spaces are the pixels).
+  /// Images are always shown as pixels.
+  func spaceLabel(_ pane: PaneState) -> (space: String, formula: String)? {
+    guard let n = pane.victim?.normalization ?? scenario.normalization else { return nil }
+    return ("\(scenario.space == .model ? "model" : "pixel") space", Self.formula(n))
+  }
+
+  /// `z = (x−0.1307)/0.3081`, or with a preset's name when channels differ: `z = (x−m)/s, cifar10`.
+  static func formula(_ n: InputNormalization) -> String {
+    if Set(n.mean).count == 1, Set(n.std).count == 1 {
+      return "z = (x−\(NumberFormat.compact(n.mean[0], significantDigits: 4)))/\(NumberFormat.compact(n.std[0], significantDigits: 4))"
+    }
+    return "z = (x−m)/s, \(n.description)"
+  }
+
+  /// The RMSE the pane's attack achieved in the space of its numbers (comparable with the RMSE I2F
+  /// predicts): in model space the normalised images are compared.
+  static func achievedRMSE(_ pane: PaneState) -> Double? {
+    guard let a = pane.attack else { return nil }
+    if let r = pane.report, r.normalization != nil { return r.rmse(ofReconstruction: a.reconstruction) }
+    return a.metrics.rmse
   }
 
   /// A pixel tensor `[B, C, H, W]` as one heatmap image, the batch side by side with a blank gap.
@@ -110,18 +155,27 @@ extension ExplorerState {
   /// Draws an image panel: frame with title, the image at `scale`, and a colour-bar line.
   static func drawImage(
     _ canvas: inout Canvas, _ image: HeatmapImage?, mapping m: HeatmapMapping, title: String, detail: String = "",
-    in rect: Rect, scale: ImageScale?, focused: Bool = false, placeholder: String, context: RenderContext
+    in rect: Rect, scale: ImageScale?, focused: Bool = false, placeholder: String, placeholderIsError: Bool = false, context: RenderContext
   ) {
     let panel = Panel(title: title, detail: detail, isFocused: focused)
     canvas.render(panel, in: rect, context: context)
     let inner = panel.contentRect(in: rect)
     guard let image else {
-      canvas.draw(placeholder, in: inner.centered(Size(width: inner.width, height: 1)), alignment: .center, style: context.theme.secondary)
+      drawPlaceholder(&canvas, placeholder, in: inner, error: placeholderIsError, context: context)
       return
     }
     let body = inner.droppingBottom(1)
     canvas.render(ImageHeatmap(image: image, mapping: m, scale: scale), in: body, context: context)
     canvas.render(ColorBar(mapping: m), in: inner.bottom(1).insetBy(dx: 1, dy: 0), context: context)
+  }
+
+  /// `text` centred in `rect`, wrapped over as many lines as it needs; an error in the error style.
+  static func drawPlaceholder(_ canvas: inout Canvas, _ text: String, in rect: Rect, error failed: Bool = false, context: RenderContext) {
+    let lines = wrap(text, width: rect.width, lines: rect.height)
+    let block = rect.centered(Size(width: rect.width, height: lines.count))
+    for (i, line) in lines.enumerated() {
+      canvas.draw(line, in: block, row: i, alignment: .center, style: failed ? context.theme.error : context.theme.secondary)
+    }
   }
 
   /// The largest scale at which `image` fits every rect.

@@ -2,6 +2,7 @@ import ArgumentParser
 import Explorer
 import Foundation
 import Leakage
+import Studies
 
 /// `i2f explore` (the default): the full-screen explorer.
 struct Explore: ParsableCommand {
@@ -11,7 +12,8 @@ struct Explore: ParsableCommand {
       Shows the original image, the attacker's reconstruction and the reconstruction I2F predicts, \
       with the I2F numbers updating live as the perturbation changes. Press ? inside for every key; \
       c opens the side-by-side comparison of initialisations. With --config, options given on the \
-      command line win over the reopened view's.
+      command line win over the reopened view's. With --results, it opens on the runs of a sweep \
+      result file (Enter opens a run, Esc returns to the list; R reopens the last file used).
       """)
 
   @OptionGroup var scenario: ScenarioOptions
@@ -24,6 +26,9 @@ struct Explore: ParsableCommand {
 
   @Option(help: "Reopen a view exported with e (its view.json). Options given on the command line win over the file's.")
   var config: String?
+
+  @Option(help: "Open on the runs of a sweep result file (i2f sweep --out writes it): sort, filter, and open a run with Enter.")
+  var results: String?
 
   @Option(help: "Directory of trained weights offered as initialisations (i2f train writes there).")
   var weightsDir = "Weights"
@@ -54,6 +59,8 @@ struct Explore: ParsableCommand {
 
   func run() throws {
     let catalogue = scenario.catalogue()
+    // A result file that cannot be read is an error before the screen is taken.
+    let resultFile = try results.map { try ResultFile(path: $0) }
     var s = Scenario()
     var attack = AttackConfiguration.dlg
     var paneWeights: [WeightSource] = []
@@ -91,6 +98,15 @@ struct Explore: ParsableCommand {
     if let control { state.control = control }
     state.targetRMSE = target
     if startInCompare { state.screen = .compare }
+    let recent = RecentResultFile.user()
+    state.resultsPath = results ?? recent.path
+    if let resultFile {
+      let list = ResultsList(file: resultFile)
+      state.results = list
+      state.screen = .results
+      if let note = list.tornNote { state.message = .transient("\(resultFile.path): \(note)", severity: .warning, now: .now, duration: .seconds(8)) }
+      recent.remember(resultFile.path)
+    }
     let options = TerminalOptions(noColor: noColor, asciiOnly: ascii, mouse: !noMouse, terminalType: term, logPath: log)
     let ended = try MainActor.assumeIsolated { try ExplorerApp.run(state, catalogue: catalogue, options: options) }
     // Ended by SIGTERM or SIGHUP: the terminal is restored; exit as the signal conventionally does.
