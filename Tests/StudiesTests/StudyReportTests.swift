@@ -53,10 +53,34 @@ struct StudyReportTests {
     #expect(json["fit"]?["predicted_rmse"]?["linear"]?["r_squared"] != nil)
   }
 
+  @Test func groupRankingCorrelatesGroupMeans() throws {
+    // Group means (predicted, achieved): kaiming (1, 10), normal (2, 30), uniform (3, 20), xavier (4, 40).
+    // Ranks 1 2 3 4 against 1 3 2 4: ρ = 1 − 6·2/(4·15) = 0.8; Pearson r = 40/√(5·500) = 0.8.
+    // uniform's row without rmse (predicted 100) and its error row must not enter the means.
+    let rows = try Self.rows([
+      ("kaiming", 0, 10, 1, nil), ("normal", 0, 20, 1, nil), ("normal", 1, 40, 3, nil),
+      ("uniform", 0, 10, 2, nil), ("uniform", 1, 30, 4, nil), ("uniform", 2, nil, 100, nil), ("uniform", 3, 1, 1000, "boom"),
+      ("xavier", 0, 40, 4, nil),
+    ])
+    let report = StudyReport(rows: rows, options: .init(groupBy: ["init"]))
+    let ranking = try #require(report.groupRankings.first)
+    #expect(report.groupRankings.count == 1 && ranking.prediction == "predicted_rmse" && ranking.correlation.n == 4)
+    #expect(ranking.means.map(\.label) == ["kaiming", "normal", "uniform", "xavier"])
+    #expect(ranking.means.map(\.predicted) == [1, 2, 3, 4] && ranking.means.map(\.achieved) == [10, 30, 20, 40])
+    #expect(StatisticsTests.close(ranking.correlation.spearman, 0.8) && StatisticsTests.close(ranking.correlation.pearson, 0.8))
+    let json = report.json()["group_rankings"]?["predicted_rmse"]
+    #expect(json?["n"] == .integer(4) && json?["spearman"]?.doubleValue.map { abs($0 - 0.8) < 1e-12 } == true)
+    #expect(ReportTables.rankingTable(report).rows == [["predicted_rmse", "4", "0.8", "0.8", "kaiming < normal < uniform < xavier"]])
+    // One group: nothing to rank.
+    #expect(StudyReport(rows: rows, options: .init(groupBy: ["attack"])).groupRankings.isEmpty)
+  }
+
   @Test func groupsSortNaturally() {
     let values: [JSONValue] = [.string("gaussian:0.01"), .null, .string("gaussian:0.0001"), .integer(10), .integer(2), .string("gaussian:0.001"), .string("none")]
     let sorted = values.sorted { StudyReport.naturallyPrecedes($0, $1) }
     #expect(sorted == [.integer(2), .integer(10), .string("gaussian:0.0001"), .string("gaussian:0.001"), .string("gaussian:0.01"), .string("none"), .null])
+    let ridges: [JSONValue] = [.string("0.01x"), .string("1e-06x"), .string("0x"), .string("0.0001x"), .string("1e-08x")]
+    #expect(ridges.sorted { StudyReport.naturallyPrecedes($0, $1) } == [.string("0x"), .string("1e-08x"), .string("1e-06x"), .string("0.0001x"), .string("0.01x")])
   }
 
   @Test func tablesAsCSVAndMarkdownEscapeTheirCells() {

@@ -27,6 +27,17 @@ public enum ReportTables {
     return (header, rows)
   }
 
+  /// Header and rows of the ranking table: per prediction, Spearman's ρ and Pearson's r between
+  /// the groups' mean prediction and mean achieved number (n = groups).
+  public static func rankingTable(_ report: StudyReport) -> (header: [String], rows: [[String]]) {
+    let header = ["prediction", "groups", "Spearman ρ of group means", "Pearson r of group means", "order by prediction (low → high)"]
+    let rows = report.groupRankings.map { g -> [String] in
+      let order = g.means.sorted { $0.predicted < $1.predicted }.map(\.label).joined(separator: " < ")
+      return [g.prediction, String(g.correlation.n), format(g.correlation.spearman), format(g.correlation.pearson), order]
+    }
+    return (header, rows)
+  }
+
   /// Columns padded to line up; numbers right-aligned.
   public static func aligned(_ table: (header: [String], rows: [[String]]), indent: String = "  ") -> String {
     let all = [table.header] + table.rows

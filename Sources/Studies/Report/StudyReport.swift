@@ -60,6 +60,17 @@ public struct StudyReport: Sendable {
     public let pairs: [(predicted: Double, achieved: Double)]
   }
 
+  /// Whether a prediction orders the groups as the attack does: Spearman's ρ (and Pearson's r)
+  /// between the groups' mean prediction and their mean achieved number, one pair per group —
+  /// e.g. "does I2F rank the initialisations like the attack?".
+  public struct GroupRanking: Sendable {
+    public let prediction: String
+    /// Over the groups with at least one row having both numbers; n is the number of groups.
+    public let correlation: Correlation
+    /// (group label, mean prediction, mean achieved) per group used, in group order.
+    public let means: [(label: String, predicted: Double, achieved: Double)]
+  }
+
   public let options: Options
   /// Distinct ids.
   public let rows: Int
@@ -68,6 +79,8 @@ public struct StudyReport: Sendable {
   public let groups: [Group]
   /// One per prediction that at least one row has, in ``Options/predictions`` order.
   public let agreements: [Agreement]
+  /// One per agreement, when there are at least two groups.
+  public let groupRankings: [GroupRanking]
   /// The rows the report was computed from (last per id, errors included).
   public let results: [ResultRow]
 
@@ -90,7 +103,8 @@ public struct StudyReport: Sendable {
       }
       if row.error == nil { members[text]!.rows.append(row) } else { members[text]!.errors += 1 }
     }
-    groups = order.sorted { a, b in Self.naturallyPrecedes(members[a]!.key.map(\.value), members[b]!.key.map(\.value)) }.map { text in
+    let sortedKeys = order.sorted { a, b in Self.naturallyPrecedes(members[a]!.key.map(\.value), members[b]!.key.map(\.value)) }
+    groups = sortedKeys.map { text in
       let m = members[text]!
       return Group(key: m.key, errors: m.errors,
                    values: m.rows.compactMap { $0.number(options.metric) },
@@ -107,6 +121,19 @@ public struct StudyReport: Sendable {
       let x = pairs.map(\.0), y = pairs.map(\.1)
       return Agreement(prediction: p, correlation: Correlation(x, y), linear: LinearFit(x, y), logLog: LinearFit.logLog(x, y),
                        pairs: pairs.map { (predicted: $0.0, achieved: $0.1) })
+    }
+
+    groupRankings = sortedKeys.count < 2 ? [] : agreements.map { a in
+      let means = sortedKeys.compactMap { text -> (label: String, predicted: Double, achieved: Double)? in
+        let m = members[text]!
+        let pairs = m.rows.compactMap { r -> (Double, Double)? in
+          guard let x = r.number(a.prediction), let y = r.number(options.achieved), x.isFinite, y.isFinite else { return nil }
+          return (x, y)
+        }
+        guard let px = Statistics.mean(pairs.map(\.0)), let py = Statistics.mean(pairs.map(\.1)) else { return nil }
+        return (m.key.map { $0.value.stringValue ?? $0.value.rendered() }.joined(separator: " · "), px, py)
+      }
+      return GroupRanking(prediction: a.prediction, correlation: Correlation(means.map(\.predicted), means.map(\.achieved)), means: means)
     }
   }
 
@@ -139,15 +166,22 @@ public struct StudyReport: Sendable {
           ("spearman", number(a.correlation.spearman)), ("spearman_ci", interval(a.correlation.spearmanInterval)),
         ]))
       })),
+      ("group_rankings", .object(groupRankings.map { g in
+        (g.prediction, .object([
+          ("n", .integer(g.correlation.n)), ("spearman", number(g.correlation.spearman)), ("pearson", number(g.correlation.pearson)),
+          ("means", .array(g.means.map { .object([("group", .string($0.label)), ("predicted", .finite($0.predicted)), ("achieved", .finite($0.achieved))]) })),
+        ]))
+      })),
       ("fit", .object(agreements.map { a in (a.prediction, .object([("linear", fit(a.linear)), ("log10", fit(a.logLog))])) })),
       ("notes", .string("95% intervals by Fisher's z: tanh(atanh(r) ± 1.96·se), se = 1/√(n−3) for Pearson, √(1.06/(n−3)) for Spearman; "
         + "Spearman ranks ties by their average; fits are least squares of \(options.achieved) on the prediction, "
-        + "linear and on log10–log10 axes (rows with both values positive)")),
+        + "linear and on log10–log10 axes (rows with both values positive); group_rankings correlate the groups' mean prediction "
+        + "with their mean \(options.achieved), one pair per group, over the rows that have both")),
     ])
   }
 
   /// Order of group keys: numbers by value, `kind:number` specifications by kind then number,
-  /// anything else as text; null last.
+  /// relative ridges (`1e-6x`) by their number, anything else as text; null last.
   static func naturallyPrecedes(_ a: [JSONValue], _ b: [JSONValue]) -> Bool {
     for (x, y) in zip(a, b) where x.rendered() != y.rendered() {
       return naturallyPrecedes(x, y)
@@ -164,6 +198,7 @@ public struct StudyReport: Sendable {
        let a = Double(s[s.index(after: i)...]), let b = Double(t[t.index(after: j)...]) {
       return a < b
     }
+    if s.hasSuffix("x"), t.hasSuffix("x"), let a = Double(s.dropLast()), let b = Double(t.dropLast()) { return a < b }
     return s < t
   }
 }

@@ -51,10 +51,12 @@ struct Report: ParsableCommand {
     let groups = groupBy.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     let report = StudyReport(files: inputs, options: .init(groupBy: groups, metric: metric, achieved: achieved))
     let groupTable = ReportTables.groupTable(report), agreementTable = ReportTables.agreementTable(report)
+    let rankingTable = ReportTables.rankingTable(report)
     if let csv { try FileIO.writeAtomically(Array(ReportTables.csv(groupTable).utf8), to: URL(fileURLWithPath: csv)) }
     if let markdown {
       let text = "## \(metric) by \(groups.joined(separator: ", "))\n\n" + ReportTables.markdown(groupTable)
         + "\n## Predictions against achieved \(achieved)\n\n" + ReportTables.markdown(agreementTable)
+        + (rankingTable.rows.isEmpty ? "" : "\n## Ranking of the groups by mean prediction and mean achieved \(achieved)\n\n" + ReportTables.markdown(rankingTable))
       try FileIO.writeAtomically(Array(text.utf8), to: URL(fileURLWithPath: markdown))
     }
     let written = try plots.map { try ReportPlots.write(report, to: URL(fileURLWithPath: $0)) } ?? []
@@ -68,6 +70,10 @@ struct Report: ParsableCommand {
     if !report.agreements.isEmpty {
       print("\npredictions against achieved \(achieved) (95% CI by Fisher's z; fits: \(achieved) ≈ intercept + slope·prediction, and on log10–log10 axes):")
       print(ReportTables.aligned(agreementTable))
+    }
+    if !rankingTable.rows.isEmpty {
+      print("\ndo the predictions rank the groups as the attack does? (correlation of group means, one pair per group):")
+      print(ReportTables.aligned(rankingTable))
     }
     if let a = report.agreements.first(where: { !$0.pairs.isEmpty }) {
       print("\n\(achieved) achieved against \(a.prediction):")
