@@ -10,7 +10,8 @@
 #   Scripts/bench_side_by_side.sh [N] [GROUPS]     # defaults: 3 runs, convnet5,photo
 #
 # Environment: ANCHORS (default /work/shared/tools) is where torch-anchor.py and jax-anchor.py
-# live; BENCH_RUNS (default 20) is passed to `i2f bench --runs`. The table goes to stdout, the
+# live; BENCH_RUNS (default 20) is passed to `i2f bench --runs`; I2F_BIN names an i2f binary to
+# measure instead of building one. The table goes to stdout, the
 # raw JSON of every run to $OUT (default a temporary directory, printed at the end).
 set -euo pipefail
 
@@ -21,8 +22,12 @@ out=${OUT:-$(mktemp -d -t i2f-side-by-side.XXXXXX)}
 repo=$(cd "$(dirname "$0")/.." && pwd)
 
 cd "$repo"
-swift build -c release --product i2f >&2
-i2f=$(swift build -c release --show-bin-path)/i2f
+if [[ -n "${I2F_BIN:-}" ]]; then
+  i2f=$I2F_BIN
+else
+  swift build -c release --product i2f >&2
+  i2f=$(swift build -c release --show-bin-path)/i2f
+fi
 
 for ((r = 1; r <= n; r++)); do
   echo "run $r/$n (load: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || uptime))" >&2

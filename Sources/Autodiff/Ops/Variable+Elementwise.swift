@@ -93,4 +93,24 @@ extension Variable {
       [c.gradient * c.inputs[0].withoutGradient { $0.map(.leakyStep(slope: Double(slope))) }]
     }
   }
+
+  /// `log(1 + eˣ)` (PyTorch's `softplus` with β = 1); its derivative is the sigmoid.
+  @_specialize(where Scalar == Float)
+  @_specialize(where Scalar == Double)
+  public func softplus() -> Variable {
+    Variable.record("softplus", inputs: [self], forward: { $0[0].map(.softplus) }) { c in [c.gradient * c.inputs[0].sigmoid()] }
+  }
+
+  /// `x` where x > 0, else `α·(eˣ − 1)`; the derivative is 1, else `α·eˣ` (a differentiable term,
+  /// so second derivatives flow).
+  @_specialize(where Scalar == Float)
+  @_specialize(where Scalar == Double)
+  public func elu(alpha: Scalar = 1) -> Variable {
+    Variable.record("elu", inputs: [self], forward: { $0[0].map(.elu(alpha: Double(alpha))) }) { c in
+      let x = c.inputs[0]
+      let positive = x.withoutGradient { $0.map(.step) }
+      let negative = x.withoutGradient { $0.map(.step).map(.negate).map(.shift(1)) }
+      return [c.gradient * (positive + negative * (x.exp() * alpha))]
+    }
+  }
 }

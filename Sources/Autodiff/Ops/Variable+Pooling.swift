@@ -6,10 +6,18 @@ extension Variable {
   @_specialize(where Scalar == Float)
   @_specialize(where Scalar == Double)
   public func maxPool2d(kernel: (height: Int, width: Int), window: Window2D) -> Variable {
-    let (y, argmax) = value.maxPool2d(kernel: kernel, window: window)
-    let pooling = MaxPooling(geometry: value.poolGeometry(kernel: kernel, window: window), kernel: kernel, window: window)
-    return Variable.record("maxPool2d", y, inputs: [self], forward: { $0[0].maxPool2d(kernel: kernel, window: window).output }) { c in
-      [c.gradient.maxPool2dScatter(pooling, argmax: argmax, source: c.inputs[0])]
+    maxPool2d(value.poolGeometry(kernel: kernel, window: window))
+  }
+
+  /// Max pooling with any window (asymmetric padding, dilation, ceil mode): `geometry` describes
+  /// one plane; the planes are this variable's leading dimensions.
+  @_specialize(where Scalar == Float)
+  @_specialize(where Scalar == Double)
+  public func maxPool2d(_ geometry: Pool2DGeometry) -> Variable {
+    let geometry = value.poolGeometry(geometry)
+    let (y, argmax) = value.maxPool2d(geometry)
+    return Variable.record("maxPool2d", y, inputs: [self], forward: { $0[0].maxPool2d(geometry).output }) { c in
+      [c.gradient.maxPool2dScatter(geometry, argmax: argmax, source: c.inputs[0])]
     }
   }
 
@@ -24,32 +32,40 @@ extension Variable {
   /// `source`'s value.
   @_specialize(where Scalar == Float)
   @_specialize(where Scalar == Double)
-  func maxPool2dScatter(_ pooling: MaxPooling, argmax: [Int32], source: Variable) -> Variable {
+  func maxPool2dScatter(_ geometry: Pool2DGeometry, argmax: [Int32], source: Variable) -> Variable {
     Variable.record(
-      "maxPool2dScatter", value.maxPool2dScatter(pooling.geometry, argmax: argmax), inputs: [self, source],
-      forward: { $0[0].maxPool2dScatter(pooling.geometry, argmax: pooling.argmax(of: $0[1])) }
+      "maxPool2dScatter", value.maxPool2dScatter(geometry, argmax: argmax), inputs: [self, source],
+      forward: { $0[0].maxPool2dScatter(geometry, argmax: $0[1].maxPool2d(geometry).argmax) }
     ) { c in
-      [c.gradient.maxPool2dGather(pooling, argmax: argmax, source: c.inputs[1]), nil]
+      [c.gradient.maxPool2dGather(geometry, argmax: argmax, source: c.inputs[1]), nil]
     }
   }
 
   /// The values of `self` at the argmax positions of max pooling `source`.
   @_specialize(where Scalar == Float)
   @_specialize(where Scalar == Double)
-  func maxPool2dGather(_ pooling: MaxPooling, argmax: [Int32], source: Variable) -> Variable {
+  func maxPool2dGather(_ geometry: Pool2DGeometry, argmax: [Int32], source: Variable) -> Variable {
     Variable.record(
-      "maxPool2dGather", value.maxPool2dGather(pooling.geometry, argmax: argmax), inputs: [self, source],
-      forward: { $0[0].maxPool2dGather(pooling.geometry, argmax: pooling.argmax(of: $0[1])) }
+      "maxPool2dGather", value.maxPool2dGather(geometry, argmax: argmax), inputs: [self, source],
+      forward: { $0[0].maxPool2dGather(geometry, argmax: $0[1].maxPool2d(geometry).argmax) }
     ) { c in
-      [c.gradient.maxPool2dScatter(pooling, argmax: argmax, source: c.inputs[1]), nil]
+      [c.gradient.maxPool2dScatter(geometry, argmax: argmax, source: c.inputs[1]), nil]
     }
   }
 
   @_specialize(where Scalar == Float)
   @_specialize(where Scalar == Double)
   public func avgPool2d(kernel: (height: Int, width: Int), window: Window2D) -> Variable {
-    let geometry = value.poolGeometry(kernel: kernel, window: window)
-    return Variable.record("avgPool2d", inputs: [self], forward: { $0[0].avgPool2d(kernel: kernel, window: window) }) { c in
+    avgPool2d(value.poolGeometry(kernel: kernel, window: window))
+  }
+
+  /// Average pooling with any window (asymmetric padding, ceil mode, padding counted or not):
+  /// `geometry` describes one plane; the planes are this variable's leading dimensions.
+  @_specialize(where Scalar == Float)
+  @_specialize(where Scalar == Double)
+  public func avgPool2d(_ geometry: Pool2DGeometry) -> Variable {
+    let geometry = value.poolGeometry(geometry)
+    return Variable.record("avgPool2d", inputs: [self], forward: { $0[0].avgPool2d(geometry) }) { c in
       [c.gradient.avgPool2dAdjoint(geometry)]
     }
   }
@@ -64,10 +80,8 @@ extension Variable {
   @_specialize(where Scalar == Float)
   @_specialize(where Scalar == Double)
   func avgPool2dAdjoint(_ geometry: Pool2DGeometry) -> Variable {
-    let kernel = (height: geometry.kernelHeight, width: geometry.kernelWidth)
-    let window = Window2D(strideH: geometry.strideH, strideW: geometry.strideW, padH: geometry.padH, padW: geometry.padW)
-    return Variable.record("avgPool2dAdjoint", inputs: [self], forward: { $0[0].avgPool2dAdjoint(geometry) }) { c in
-      [c.gradient.avgPool2d(kernel: kernel, window: window)]
+    Variable.record("avgPool2dAdjoint", inputs: [self], forward: { $0[0].avgPool2dAdjoint(geometry) }) { c in
+      [c.gradient.avgPool2d(geometry)]
     }
   }
 
@@ -75,15 +89,4 @@ extension Variable {
   @_specialize(where Scalar == Float)
   @_specialize(where Scalar == Double)
   public func globalAvgPool2d() -> Variable { mean(axes: [-2, -1]) }
-}
-
-/// One max pooling: its geometry, and how to find the argmax positions of an input again.
-struct MaxPooling: Sendable {
-  let geometry: Pool2DGeometry
-  let kernel: (height: Int, width: Int)
-  let window: Window2D
-
-  @_specialize(where Scalar == Float)
-  @_specialize(where Scalar == Double)
-  func argmax<Scalar>(of input: Tensor<Scalar>) -> [Int32] { input.maxPool2d(kernel: kernel, window: window).argmax }
 }

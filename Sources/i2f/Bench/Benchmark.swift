@@ -17,7 +17,7 @@ struct Benchmark {
   let unit: Unit
   let summary: String
   /// What `--only` selects it by besides its key: `gemm`, `convnet5` (the anchors' MNIST
-  /// workloads) or `photo` (the 3×32×32 dense spectrum).
+  /// workloads), `photo` (the 3×32×32 dense spectrum), `resnet18` or `eigh` (the eigensolver alone).
   let group: String
   var parts: [Part] = []
   /// Runs the workload `runs` times (after warming up) and returns the median in `unit`: the

@@ -14,14 +14,14 @@ struct Bench: ParsableCommand {
   @Option(help: "Timed runs per benchmark (medians are reported).")
   var runs = 20
 
-  @Option(help: "Only run these benchmarks: a comma-separated list of groups (gemm, convnet5, photo) or keys; an item that names neither selects the keys containing it.")
+  @Option(help: "Only run these benchmarks: a comma-separated list of groups (gemm, convnet5, photo, resnet18, eigh) or keys; an item that names neither selects the keys containing it.")
   var only: String?
 
   @Flag(help: "List the benchmark keys and exit.")
   var list = false
 
   func run() throws {
-    let all = CoreBenchmarks.all + AnalysisBenchmarks.all
+    let all = CoreBenchmarks.all + SolverBenchmarks.all + AnalysisBenchmarks.all
     let exactNames = Set(all.flatMap { [$0.group, $0.key] + $0.parts.map(\.key) })
     let items = only.map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
     let suite = all.filter { b in items.map { $0.contains { b.isSelected(by: $0, exactNames: exactNames) } } ?? true }
