@@ -21,6 +21,15 @@ enum OpCases {
     OpCase(name: "tanh", shapes: [[3, 4]]) { $0[0].tanh() },
     OpCase(name: "relu", shapes: [[12]]) { $0[0].relu() },
     OpCase(name: "leaky relu", shapes: [[12]]) { $0[0].leakyRelu(slope: 0.1) },
+    OpCase(name: "product affine", shapes: [[3, 4], [3, 4], [3, 4]]) {
+      Variable.productAffine($0[0], $0[1], $0[2], alpha: 0.5, beta: -1.5)
+    },
+    OpCase(name: "product affine repeated", shapes: [[2, 3, 4], [4], [3, 4]]) {
+      Variable.productAffine($0[0], $0[1], $0[2], alpha: 1, beta: 2)
+    },
+    OpCase(name: "product affine same operand", shapes: [[2, 5], [5]]) {
+      Variable.productAffine($0[0], $0[1], $0[1], alpha: 1, beta: -1)
+    },
     OpCase(name: "softplus", shapes: [[3, 4]]) { ($0[0] * 3).softplus() },
     OpCase(name: "elu", shapes: [[12]]) { $0[0].elu(alpha: 0.7) },
   ]

@@ -139,8 +139,21 @@ struct HeadlessCommandTests {
 
   @Test func benchListsItsKeys() throws {
     let r = try Command.run(["bench", "--list"])
-    for key in ["gemm_f32_512_gflops", "convnet5_jjt_matvec_ms", "convnet5_dense_spectrum_ms", "attack_step_ms_convnet5", "dlg_300_s"] {
+    for key in ["gemm_f32_512_gflops", "convnet5_jjt_matvec_ms", "convnet5_dense_spectrum_ms", "attack_step_ms_convnet5", "dlg_300_s",
+                "convnet5_grad_ms_f64", "photo_dense_spectrum_ms", "photo_J_ms", "photo_JJT_ms", "photo_eigh_ms",
+                "resnet18_grad_ms", "resnet18_jjt_matvec_ms", "resnet18_lambda_max_s"] {
       #expect(r.stdout.contains(key))
     }
+  }
+
+  @Test func benchSelectsGroupsAndKeys() throws {
+    let groups = try Command.run(["bench", "--list", "--only", "convnet5,photo"])
+    #expect(groups.stdout.contains("convnet5_grad_ms") && groups.stdout.contains("attack_step_ms_convnet5"))
+    #expect(groups.stdout.contains("photo_dense_spectrum_ms") && !groups.stdout.contains("gemm_f32"))
+    // A key named exactly selects that key only, not the keys it is a prefix of.
+    let exact = try Command.run(["bench", "--list", "--only", "convnet5_jdelta_ms"])
+    #expect(exact.stdout.contains("convnet5_jdelta_ms") && !exact.stdout.contains("convnet5_jdelta_ms_f64"))
+    let none = try Command.run(["bench", "--list", "--only", "no-such-benchmark"])
+    #expect(none.status != 0 && none.stderr.contains("selects no benchmark"), "stderr: \(none.stderr)")
   }
 }

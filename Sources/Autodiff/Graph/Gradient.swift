@@ -11,6 +11,8 @@
 ///     on detached values and builds no graph.
 /// - Returns: one gradient per target, shaped `batchShape + target.shape`; zeros for targets that
 ///   `output` does not depend on.
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
 public func gradients<Scalar>(
   of output: Variable<Scalar>, withRespectTo targets: [Variable<Scalar>],
   seed: Variable<Scalar>? = nil, createGraph: Bool = false
@@ -40,7 +42,7 @@ public func gradients<Scalar>(
     let needs = op.inputs.map { onPath.contains(ObjectIdentifier($0)) }
     let context = BackwardContext(
       gradient: g,
-      inputs: createGraph ? op.inputs : op.inputs.map { $0.detached() },
+      inputs: createGraph ? op.inputs : detached(op.inputs),
       output: createGraph ? v : v.detached(),
       needsGradient: needs)
     let inputGradients = op.rule(context)
@@ -59,10 +61,22 @@ public func gradients<Scalar>(
 }
 
 /// The gradient of a scalar (or the sum of a tensor) with respect to one variable.
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
 public func gradient<Scalar>(
   of output: Variable<Scalar>, withRespectTo target: Variable<Scalar>, createGraph: Bool = false
 ) -> Variable<Scalar> {
   gradients(of: output, withRespectTo: [target], createGraph: createGraph)[0]
+}
+
+/// Detached copies of `inputs`, one per distinct variable (a rule may recognise an input used twice).
+private func detached<Scalar>(_ inputs: [Variable<Scalar>]) -> [Variable<Scalar>] {
+  var copies: [Variable<Scalar>] = []
+  copies.reserveCapacity(inputs.count)
+  for (i, input) in inputs.enumerated() {
+    if let j = inputs[..<i].firstIndex(where: { $0 === input }) { copies.append(copies[j]) } else { copies.append(input.detached()) }
+  }
+  return copies
 }
 
 /// Depth-first post-order of the graph below `root`, without recursion (graphs can be deep).

@@ -39,26 +39,70 @@ public final class Variable<Scalar: TensorScalar>: Sendable {
   /// otherwise a constant. `rule` receives the cotangent of the result and returns one cotangent per
   /// input (nil when an input gets none); it must build them from differentiable operations so
   /// that gradients can themselves be differentiated.
+  ///
+  /// A node recorded this way cannot be replayed by a ``Program`` (it has no forward function);
+  /// prefer ``record(_:inputs:forward:rule:)``.
   public static func record(
     _ name: StaticString, _ value: Tensor<Scalar>, inputs: [Variable],
     rule: @escaping @Sendable (BackwardContext<Scalar>) -> [Variable?]
   ) -> Variable {
     guard inputs.contains(where: { $0.requiresGrad }) else { return Variable(value) }
-    return Variable(value, origin: Operation(name: name, inputs: inputs, rule: rule))
+    return Variable(value, origin: Operation(name: name, inputs: inputs, rule: rule, forward: nil))
+  }
+
+  /// Records an operation given by its forward function: the value is `forward` of the inputs'
+  /// values, and a ``Program`` can recompute it on new inputs. `forward` must depend on nothing
+  /// but its arguments (and constants it captures); anything derived from an input's value must be
+  /// an input itself (see ``withoutGradient(_:)``), or replays would keep the recorded one.
+  @_specialize(where Scalar == Float)
+  @_specialize(where Scalar == Double)
+  public static func record(
+    _ name: StaticString, inputs: [Variable],
+    forward: @escaping @Sendable ([Tensor<Scalar>]) -> Tensor<Scalar>,
+    rule: @escaping @Sendable (BackwardContext<Scalar>) -> [Variable?]
+  ) -> Variable {
+    let value = forward(inputs.map { $0.value })
+    guard inputs.contains(where: { $0.requiresGrad }) else { return Variable(value) }
+    return Variable(value, origin: Operation(name: name, inputs: inputs, rule: rule, forward: forward))
+  }
+
+  /// Records an operation whose value is already computed (cheaper than `forward` here, e.g. from
+  /// state captured at recording time); `forward` recomputes it from the inputs' values alone.
+  static func record(
+    _ name: StaticString, _ value: Tensor<Scalar>, inputs: [Variable],
+    forward: @escaping @Sendable ([Tensor<Scalar>]) -> Tensor<Scalar>,
+    rule: @escaping @Sendable (BackwardContext<Scalar>) -> [Variable?]
+  ) -> Variable {
+    guard inputs.contains(where: { $0.requiresGrad }) else { return Variable(value) }
+    return Variable(value, origin: Operation(name: name, inputs: inputs, rule: rule, forward: forward))
+  }
+
+  /// `f(self)` as a node through which no gradient flows: a value derived from this variable that
+  /// the graph treats as a constant (a mask, a shift), but that replays recompute.
+  @_specialize(where Scalar == Float)
+  @_specialize(where Scalar == Double)
+  public func withoutGradient(_ f: @escaping @Sendable (Tensor<Scalar>) -> Tensor<Scalar>) -> Variable {
+    Variable.record("withoutGradient", inputs: [self], forward: { f($0[0]) }) { _ in [nil] }
   }
 }
 
-/// How a graph node was produced: its inputs and the rule that maps the result's cotangent to
-/// the inputs' cotangents.
+/// How a graph node was produced: its inputs, the rule that maps the result's cotangent to
+/// the inputs' cotangents, and (for replays) the function that computed the result.
 struct Operation<Scalar: TensorScalar>: Sendable {
   let name: StaticString
   let inputs: [Variable<Scalar>]
   let rule: @Sendable (BackwardContext<Scalar>) -> [Variable<Scalar>?]
+  /// The result as a function of the inputs' values; nil when the operation cannot be replayed.
+  let forward: (@Sendable ([Tensor<Scalar>]) -> Tensor<Scalar>)?
 
-  init(name: StaticString, inputs: [Variable<Scalar>], rule: @escaping @Sendable (BackwardContext<Scalar>) -> [Variable<Scalar>?]) {
+  init(
+    name: StaticString, inputs: [Variable<Scalar>], rule: @escaping @Sendable (BackwardContext<Scalar>) -> [Variable<Scalar>?],
+    forward: (@Sendable ([Tensor<Scalar>]) -> Tensor<Scalar>)?
+  ) {
     self.name = name
     self.inputs = inputs
     self.rule = rule
+    self.forward = forward
   }
 }
 

@@ -80,14 +80,15 @@ extension TensorScalar {
         var step = 0
         for block in blocks {
           for t in block.taps {
+            let tapOffset = plan.tapOffsets[t]
             for oc in 0..<o {
-              offsets[step] = oc * ldy + before - plan.tapOffsets[t]
+              offsets[step] = oc * ldy + before - tapOffset
+              // W[oc, c, t] for the channels c of each panel: `taps` apart.
+              let src = weight + (oc * channels * taps + t)
               for cp in 0..<cPanels {
-                let panel = packed + cp * mr * k + step * mr
-                for r in 0..<mr {
-                  let c = cp * mr + r
-                  panel[r] = c < channels ? weight[(oc * channels + c) * taps + t] : 0
-                }
+                let panel = packed + (cp * mr * k + step * mr), first = cp * mr, valid = min(mr, channels - first)
+                for r in 0..<valid { panel[r] = src[(first &+ r) &* taps] }
+                for r in valid..<mr { panel[r] = 0 }
               }
               step += 1
             }
@@ -136,7 +137,7 @@ enum DirectConvolution {
     let ph = (g.inHeight + 2 * g.padH + g.strideH - 1) / g.strideH
     let pw = (g.inWidth + 2 * g.padW + g.strideW - 1) / g.strideW
     let planes = max(g.inChannels, g.outChannels) * g.strideH * g.strideW * ph * pw
-    return g.batch >= 8 && rows >= 8 && planes * MemoryLayout<Scalar>.stride <= 1 << 18
+    return (g.batch >= 8 || g.macs < GEMMParallel.threshold) && rows >= 8 && planes * MemoryLayout<Scalar>.stride <= 1 << 18
   }
 
   /// The phase blocks of a plan's scratch: the taps of each block's stride phase, and the range

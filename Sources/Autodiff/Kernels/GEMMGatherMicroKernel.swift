@@ -8,6 +8,20 @@ extension TensorScalar {
     _ kc: Int, _ a: UnsafePointer<Self>, _ b: UnsafePointer<Self>, _ offsets: UnsafePointer<Int>,
     _ c: UnsafeMutablePointer<Self>, _ ldc: Int, _ rows: Int, _ alpha: Self, _ beta: Self
   ) {
+    if GEMMTile.usesHalfVectors {
+      microKernel12x2GatherHalves(kc, a, b, offsets, c, ldc, rows, alpha, beta)
+    } else {
+      microKernel12x2GatherFull(kc, a, b, offsets, c, ldc, rows, alpha, beta)
+    }
+  }
+
+  /// The full-vector (AVX-512) body of ``microKernel12x2Gather(_:_:_:_:_:_:_:_:_:)``.
+  @_specialize(where Self == Float)
+  @_specialize(where Self == Double)
+  static func microKernel12x2GatherFull(
+    _ kc: Int, _ a: UnsafePointer<Self>, _ b: UnsafePointer<Self>, _ offsets: UnsafePointer<Int>,
+    _ c: UnsafeMutablePointer<Self>, _ ldc: Int, _ rows: Int, _ alpha: Self, _ beta: Self
+  ) {
     let w = Vector.scalarCount
     var c0a = Vector(), c0b = Vector(), c1a = Vector(), c1b = Vector()
     var c2a = Vector(), c2b = Vector(), c3a = Vector(), c3b = Vector()
@@ -51,6 +65,20 @@ extension TensorScalar {
   @_specialize(where Self == Float)
   @_specialize(where Self == Double)
   static func microKernel12x1Gather(
+    _ kc: Int, _ a: UnsafePointer<Self>, _ b: UnsafePointer<Self>, _ offsets: UnsafePointer<Int>,
+    _ c: UnsafeMutablePointer<Self>, _ ldc: Int, _ rows: Int, _ alpha: Self, _ beta: Self
+  ) {
+    if GEMMTile.usesHalfVectors {
+      microKernel12x1GatherHalves(kc, a, b, offsets, c, ldc, rows, alpha, beta)
+    } else {
+      microKernel12x1GatherFull(kc, a, b, offsets, c, ldc, rows, alpha, beta)
+    }
+  }
+
+  /// The full-vector (AVX-512) body of ``microKernel12x1Gather(_:_:_:_:_:_:_:_:_:)``.
+  @_specialize(where Self == Float)
+  @_specialize(where Self == Double)
+  static func microKernel12x1GatherFull(
     _ kc: Int, _ a: UnsafePointer<Self>, _ b: UnsafePointer<Self>, _ offsets: UnsafePointer<Int>,
     _ c: UnsafeMutablePointer<Self>, _ ldc: Int, _ rows: Int, _ alpha: Self, _ beta: Self
   ) {

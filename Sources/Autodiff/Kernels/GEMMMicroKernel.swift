@@ -4,6 +4,9 @@
 enum GEMMTile {
   /// Rows of `C` per micro-tile (the height of a packed `A` panel).
   static let rows = 12
+  /// Whether the micro-kernels compute their tiles in half-vector sub-tiles: without AVX-512 the
+  /// CPU has 16 vector registers, too few for the 24 accumulators of a full tile.
+  static let usesHalfVectors = !CPUFeatures.hasAVX512
 }
 
 extension TensorScalar {
@@ -43,6 +46,20 @@ extension TensorScalar {
   @_specialize(where Self == Float)
   @_specialize(where Self == Double)
   static func microKernel12x2(
+    _ kc: Int, _ a: UnsafePointer<Self>, _ b: UnsafePointer<Self>, _ ldb: Int,
+    _ c: UnsafeMutablePointer<Self>, _ ldc: Int, _ rows: Int, _ alpha: Self, _ beta: Self
+  ) {
+    if GEMMTile.usesHalfVectors {
+      microKernel12x2Halves(kc, a, b, ldb, c, ldc, rows, alpha, beta)
+    } else {
+      microKernel12x2Full(kc, a, b, ldb, c, ldc, rows, alpha, beta)
+    }
+  }
+
+  /// The full-vector (AVX-512) body of ``microKernel12x2(_:_:_:_:_:_:_:_:_:)``.
+  @_specialize(where Self == Float)
+  @_specialize(where Self == Double)
+  static func microKernel12x2Full(
     _ kc: Int, _ a: UnsafePointer<Self>, _ b: UnsafePointer<Self>, _ ldb: Int,
     _ c: UnsafeMutablePointer<Self>, _ ldc: Int, _ rows: Int, _ alpha: Self, _ beta: Self
   ) {
@@ -89,6 +106,20 @@ extension TensorScalar {
   @_specialize(where Self == Float)
   @_specialize(where Self == Double)
   static func microKernel12x1(
+    _ kc: Int, _ a: UnsafePointer<Self>, _ b: UnsafePointer<Self>, _ ldb: Int,
+    _ c: UnsafeMutablePointer<Self>, _ ldc: Int, _ rows: Int, _ alpha: Self, _ beta: Self
+  ) {
+    if GEMMTile.usesHalfVectors {
+      microKernel12x1Halves(kc, a, b, ldb, c, ldc, rows, alpha, beta)
+    } else {
+      microKernel12x1Full(kc, a, b, ldb, c, ldc, rows, alpha, beta)
+    }
+  }
+
+  /// The full-vector (AVX-512) body of ``microKernel12x1(_:_:_:_:_:_:_:_:_:)``.
+  @_specialize(where Self == Float)
+  @_specialize(where Self == Double)
+  static func microKernel12x1Full(
     _ kc: Int, _ a: UnsafePointer<Self>, _ b: UnsafePointer<Self>, _ ldb: Int,
     _ c: UnsafeMutablePointer<Self>, _ ldc: Int, _ rows: Int, _ alpha: Self, _ beta: Self
   ) {

@@ -4,8 +4,12 @@ import Foundation
 /// Shared-memory parallelism for the kernels: at most one chunk per core, and none at all for work
 /// too small to repay the hand-off (a few microseconds).
 public enum Parallel {
-  /// Number of worker threads the kernels use (the machine's active cores).
-  public static let coreCount = max(1, ProcessInfo.processInfo.activeProcessorCount)
+  /// Number of threads the kernels use: the machine's active cores, or `I2F_THREADS` when set (1
+  /// keeps every kernel on the calling thread, e.g. for instruction-count profiles).
+  public static let coreCount: Int = {
+    if let text = ProcessInfo.processInfo.environment["I2F_THREADS"], let n = Int(text), n >= 1 { return n }
+    return max(1, ProcessInfo.processInfo.activeProcessorCount)
+  }()
 
   /// Runs `body` over `0..<count` split into contiguous chunks, one per core when
   /// `count * costPerItem` exceeds `threshold` (roughly flops), else on the calling thread.

@@ -2,6 +2,8 @@
 extension Variable {
   /// Evaluation mode: normalise with fixed running statistics, then scale by `weight` and shift by
   /// `bias` (all `[C]`). The statistics are constants; `weight` and `bias` may be parameters.
+  @_specialize(where Scalar == Float)
+  @_specialize(where Scalar == Double)
   public func batchNorm(
     runningMean: Tensor<Scalar>, runningVariance: Tensor<Scalar>, weight: Variable, bias: Variable, epsilon: Scalar = 1e-5
   ) -> Variable {
@@ -14,6 +16,8 @@ extension Variable {
 
   /// Training mode: normalise with the batch's own mean and (biased) variance over every axis but
   /// the channel axis, as PyTorch does in the forward pass.
+  @_specialize(where Scalar == Float)
+  @_specialize(where Scalar == Double)
   public func batchNorm(weight: Variable, bias: Variable, epsilon: Scalar = 1e-5) -> Variable {
     let channelShape = [shape[1]] + [Int](repeating: 1, count: rank - 2)
     let axes = [0] + Array(2..<rank)
@@ -24,6 +28,8 @@ extension Variable {
 
   /// The batch statistics that training mode normalises with: per-channel mean and unbiased
   /// variance (what PyTorch folds into its running averages).
+  @_specialize(where Scalar == Float)
+  @_specialize(where Scalar == Double)
   public func batchStatistics() -> (mean: Tensor<Scalar>, variance: Tensor<Scalar>) {
     let axes = [0] + Array(2..<rank)
     let n = Scalar(count / shape[1])

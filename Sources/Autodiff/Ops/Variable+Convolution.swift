@@ -3,10 +3,12 @@
 extension Variable {
   /// Cross-correlation with `weight` `[O, C, kh, kw]` plus an optional `bias` `[O]`
   /// (PyTorch's `nn.Conv2d`): `[N, C, H, W]` → `[N, O, H', W']`.
+  @_specialize(where Scalar == Float)
+  @_specialize(where Scalar == Double)
   public func conv2d(_ weight: Variable, bias: Variable? = nil, window: Window2D = Window2D()) -> Variable {
     let inputSize = (height: shape[rank - 2], width: shape[rank - 1])
     let kernelSize = (height: weight.shape[weight.rank - 2], width: weight.shape[weight.rank - 1])
-    let y = Variable.record("conv2d", value.conv2d(weight.value, window: window), inputs: [self, weight]) { c in
+    let y = Variable.record("conv2d", inputs: [self, weight], forward: { $0[0].conv2d($0[1], window: window) }) { c in
       let (x, w, g) = (c.inputs[0], c.inputs[1], c.gradient)
       return [
         c.needsGradient[0] ? Variable.conv2dInputGrad(g, weight: w, inputSize: inputSize, window: window) : nil,
@@ -18,12 +20,15 @@ extension Variable {
   }
 
   /// The adjoint of ``conv2d(_:bias:window:)`` in its input (a transposed convolution).
+  @_specialize(where Scalar == Float)
+  @_specialize(where Scalar == Double)
   public static func conv2dInputGrad(
     _ outputGrad: Variable, weight: Variable, inputSize: (height: Int, width: Int), window: Window2D
   ) -> Variable {
     let kernelSize = (height: weight.shape[weight.rank - 2], width: weight.shape[weight.rank - 1])
-    let value = Tensor.conv2dInputGrad(outputGrad.value, weight: weight.value, inputSize: inputSize, window: window)
-    return record("conv2dInputGrad", value, inputs: [outputGrad, weight]) { c in
+    return record("conv2dInputGrad", inputs: [outputGrad, weight], forward: {
+      Tensor.conv2dInputGrad($0[0], weight: $0[1], inputSize: inputSize, window: window)
+    }) { c in
       // Bilinear in (outputGrad, weight): each partial is the original convolution or its weight adjoint.
       let (gy, w, gamma) = (c.inputs[0], c.inputs[1], c.gradient)
       return [
@@ -34,12 +39,15 @@ extension Variable {
   }
 
   /// The adjoint of ``conv2d(_:bias:window:)`` in its weight.
+  @_specialize(where Scalar == Float)
+  @_specialize(where Scalar == Double)
   public static func conv2dWeightGrad(
     input: Variable, outputGrad: Variable, kernelSize: (height: Int, width: Int), window: Window2D
   ) -> Variable {
     let inputSize = (height: input.shape[input.rank - 2], width: input.shape[input.rank - 1])
-    let value = Tensor.conv2dWeightGrad(input: input.value, outputGrad: outputGrad.value, kernelSize: kernelSize, window: window)
-    return record("conv2dWeightGrad", value, inputs: [input, outputGrad]) { c in
+    return record("conv2dWeightGrad", inputs: [input, outputGrad], forward: {
+      Tensor.conv2dWeightGrad(input: $0[0], outputGrad: $0[1], kernelSize: kernelSize, window: window)
+    }) { c in
       let (x, gy, gamma) = (c.inputs[0], c.inputs[1], c.gradient)
       return [
         c.needsGradient[0] ? conv2dInputGrad(gy, weight: gamma, inputSize: inputSize, window: window) : nil,

@@ -2,8 +2,10 @@
 extension Variable {
   /// `op(self) · op(other)` over the last two dimensions with broadcast batch dimensions;
   /// `op` transposes when asked (the transposes cost nothing: they are GEMM flags).
+  @_specialize(where Scalar == Float)
+  @_specialize(where Scalar == Double)
   public func matmul(_ other: Variable, transposeSelf tA: Bool = false, transposeOther tB: Bool = false) -> Variable {
-    Variable.record("matmul", value.matmul(other.value, transposeSelf: tA, transposeOther: tB), inputs: [self, other]) { c in
+    Variable.record("matmul", inputs: [self, other], forward: { $0[0].matmul($0[1], transposeSelf: tA, transposeOther: tB) }) { c in
       let (a, b, g, r) = (c.inputs[0], c.inputs[1], c.gradient, c.output.rank)
       // With A' = op(a), B' = op(b): dA' = g·B'ᵀ, dB' = A'ᵀ·g, transposed back where op transposed.
       let ga = c.needsGradient[0]
@@ -16,6 +18,8 @@ extension Variable {
 
   /// `self · weightᵀ + bias` for `self` `[..., in]`, `weight` `[out, in]`, `bias` `[out]`
   /// (PyTorch's `nn.Linear`).
+  @_specialize(where Scalar == Float)
+  @_specialize(where Scalar == Double)
   public func linear(weight: Variable, bias: Variable?) -> Variable {
     let y = matmul(weight, transposeOther: true)
     return bias.map { y + $0 } ?? y

@@ -10,6 +10,9 @@ public protocol TensorScalar: BinaryFloatingPoint, Real, SIMDScalar, Sendable, C
 where RawSignificand: FixedWidthInteger {
   /// A 64-byte SIMD vector of this scalar (16 floats or 8 doubles): one AVX-512 register.
   associatedtype Vector: SIMD where Vector.Scalar == Self
+  /// A 32-byte SIMD vector (8 floats or 4 doubles): one AVX2 register, for the micro-kernels of
+  /// CPUs without AVX-512 (see `GEMMHalfMicroKernel.swift`).
+  associatedtype HalfVector: SIMD where HalfVector.Scalar == Self
 
   /// The storage type, as named in tensor files.
   static var dtype: DType { get }
@@ -92,10 +95,12 @@ public enum DType: String, Sendable, CaseIterable, Codable {
 
 extension Float: TensorScalar {
   public typealias Vector = SIMD16<Float>
+  public typealias HalfVector = SIMD8<Float>
   public static var dtype: DType { .float32 }
 }
 
 extension Double: TensorScalar {
   public typealias Vector = SIMD8<Double>
+  public typealias HalfVector = SIMD4<Double>
   public static var dtype: DType { .float64 }
 }

@@ -35,6 +35,24 @@ extension Tensor {
   public static func + (a: Tensor, c: Scalar) -> Tensor { a.map(.shift(Double(c))) }
   public static func - (a: Tensor, c: Scalar) -> Tensor { a.map(.shift(-Double(c))) }
 
+  /// `a ⊙ b ⊙ (α + β·c)` elementwise, each operand's shape a suffix of the longest one (which is
+  /// the result's): operands are repeated along the leading dimensions they lack.
+  @_specialize(where Scalar == Float)
+  @_specialize(where Scalar == Double)
+  public static func productAffine(_ a: Tensor, _ b: Tensor, _ c: Tensor, alpha: Scalar, beta: Scalar) -> Tensor {
+    let shape = [a.shape, b.shape, c.shape].max { $0.count < $1.count }!
+    for s in [a.shape, b.shape, c.shape] {
+      precondition(Array(shape.suffix(s.count)) == s, "productAffine: shape \(s) is not a suffix of \(shape)")
+    }
+    return Tensor(shape: shape) { out in
+      a.scalars.withUnsafeBufferPointer { x in
+        b.scalars.withUnsafeBufferPointer { y in
+          c.scalars.withUnsafeBufferPointer { z in Scalar.productAffine(x, y, z, alpha: alpha, beta: beta, out) }
+        }
+      }
+    }
+  }
+
   /// `self + alpha·other` for tensors of the same shape (the workhorse of optimisers).
   @_specialize(where Scalar == Float)
   @_specialize(where Scalar == Double)

@@ -45,11 +45,12 @@ extension Tensor {
     var outShape = shape
     outShape[a] = range.count
     let outer = shape[..<a].reduce(1, *), inner = shape[(a + 1)...].reduce(1, *)
+    let run = range.count * inner
     return Tensor(shape: outShape) { out in
       scalars.withUnsafeBufferPointer { x in
+        guard let from = x.baseAddress, let to = out.baseAddress else { return }
         for o in 0..<outer {
-          let src = (o * shape[a] + range.lowerBound) * inner, dst = o * range.count * inner
-          for i in 0..<(range.count * inner) { out[dst + i] = x[src + i] }
+          (to + o * run).initialize(from: from + (o * shape[a] + range.lowerBound) * inner, count: run)
         }
       }
     }
@@ -64,11 +65,12 @@ extension Tensor {
     outShape[a] += before + after
     let outer = shape[..<a].reduce(1, *), inner = shape[(a + 1)...].reduce(1, *)
     var out = Tensor(zeros: outShape)
+    let run = shape[a] * inner
     out.scalars.withUnsafeMutableBufferPointer { o in
       scalars.withUnsafeBufferPointer { x in
+        guard let from = x.baseAddress, let to = o.baseAddress else { return }
         for r in 0..<outer {
-          let src = r * shape[a] * inner, dst = (r * outShape[a] + before) * inner
-          for i in 0..<(shape[a] * inner) { o[dst + i] = x[src + i] }
+          (to + (r * outShape[a] + before) * inner).update(from: from + r * run, count: run)
         }
       }
     }

@@ -1,4 +1,5 @@
 import Autodiff
+import Dispatch
 import Solvers
 
 /// The dense path of I2F: `J` materialised row by row (batched `Jᵀ·e_i` products), the Gram
@@ -10,6 +11,18 @@ public struct DenseGram: Sendable {
   public let eigen: SymmetricEigendecomposition
   /// Eigenvalues at or below this count as zero: `1e-10·λmax`.
   public let rankTolerance: Double
+  /// How long each stage took.
+  public let timings: Timings
+
+  /// Seconds spent in each stage of a ``DenseGram``.
+  public struct Timings: Sendable, Equatable {
+    /// Forming the rows of J.
+    public var jacobian: Double
+    /// Forming J·Jᵀ.
+    public var gram: Double
+    /// The eigendecomposition of J·Jᵀ.
+    public var eigendecomposition: Double
+  }
 
   /// Relative threshold below which an eigenvalue of J·Jᵀ counts as zero.
   public static let relativeRankTolerance = 1e-10
@@ -28,6 +41,13 @@ public struct DenseGram: Sendable {
     guard !bytes.overflow, bytes.partialValue <= Self.maxJacobianBytes else {
       throw AnalysisError.tooLargeForDense(inputCount: dx, parameterCount: dtheta, bytes: bytes.overflow ? Int.max : bytes.partialValue)
     }
+    var clock = DispatchTime.now().uptimeNanoseconds
+    func lap() -> Double {
+      let now = DispatchTime.now().uptimeNanoseconds
+      defer { clock = now }
+      return Double(now - clock) / 1e9
+    }
+    var jacobianSeconds = 0.0
     // J lives in recycled scratch (a new analysis reuses it instead of faulting in fresh pages);
     // every row is written by its pass.
     let gram = try withScratchBuffer(of: Double.self, count: dx * dtheta) { j in
@@ -43,6 +63,7 @@ public struct DenseGram: Sendable {
         progress?(0.7 * Double(start) / Double(dx))
       }
       try Task.checkCancellation()
+      jacobianSeconds = lap()
       // β = 0: the GEMM writes every element.
       return [Double](unsafeUninitializedCapacity: dx * dx) { g, initialized in
         if let jp = j.baseAddress, let gp = g.baseAddress {
@@ -52,9 +73,11 @@ public struct DenseGram: Sendable {
         initialized = dx * dx
       }
     }
+    let gramSeconds = lap()
     progress?(0.85)
     try Task.checkCancellation()
     eigen = try SymmetricEigendecomposition(symmetric: gram, dimension: dx)
+    timings = Timings(jacobian: jacobianSeconds, gram: gramSeconds, eigendecomposition: lap())
     rankTolerance = Self.relativeRankTolerance * max(eigen.eigenvalues.last ?? 0, 0)
     progress?(1)
   }

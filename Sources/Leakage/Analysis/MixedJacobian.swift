@@ -5,8 +5,11 @@ import Autodiff
 /// `J·δ = ∇ₓ⟨∇θL, δ⟩` and `Jᵀ·v = ∇θ⟨∇ₓL, v⟩`.
 ///
 /// The graph of (∇ₓL, ∇θL) is built once, with `createGraph`, and every product is one backward
-/// pass over it; a batch of vectors is one batched pass. Vectors are flat: δ has dθ entries (θ in
-/// the network's parameter order) and v has dx entries (the batch of images, row-major).
+/// pass over it; a batch of vectors is one batched pass. The first pass for a batch size is
+/// recorded and compiled into a ``Program`` whose inputs are the vectors, so later passes replay
+/// only the part that is linear in them (the forward and first backward pass are constants
+/// there). Vectors are flat: δ has dθ entries (θ in the network's parameter order) and v has dx
+/// entries (the batch of images, row-major).
 public struct MixedJacobian<S: TensorScalar>: Sendable {
   public let layout: ParameterLayout
   public let inputShape: [Int]
@@ -16,6 +19,14 @@ public struct MixedJacobian<S: TensorScalar>: Sendable {
   let theta: [Variable<S>]
   let gradX: Variable<S>
   let gradTheta: Variable<S>
+  /// The compiled product passes, by kind and batch size (shared by copies).
+  let programs = ProgramCache<ProductPass, S>()
+
+  /// One kind of batched product pass, for `k` vectors.
+  enum ProductPass: Hashable, Sendable {
+    case product(k: Int)
+    case transposed(k: Int)
+  }
 
   public init(_ victim: VictimBatch, as: S.Type = S.self) {
     let (leaves, binding) = victim.weights.bind(victim.network, as: S.self)
@@ -55,7 +66,9 @@ public struct MixedJacobian<S: TensorScalar>: Sendable {
   public func applyBatch(_ deltas: Tensor<S>) -> Tensor<S> {
     precondition(deltas.rank == 2 && deltas.shape[1] == parameterCount, "J·δ needs [K, \(parameterCount)], got \(deltas.shape)")
     let k = deltas.shape[0]
-    let r = gradients(of: gradTheta, withRespectTo: [x], seed: Variable(deltas))[0].value
+    let r = programs.run(.product(k: k), [deltas]) { seeds, createGraph in
+      gradients(of: gradTheta, withRespectTo: [x], seed: seeds[0], createGraph: createGraph)
+    }[0]
     return r.reshaped([k, inputCount])
   }
 
@@ -74,13 +87,15 @@ public struct MixedJacobian<S: TensorScalar>: Sendable {
   func applyTransposedBatch<T: TensorScalar>(_ vs: Tensor<S>, into rows: UnsafeMutablePointer<T>) {
     precondition(vs.rank == 2 && vs.shape[1] == inputCount, "Jᵀ·v needs [K, \(inputCount)], got \(vs.shape)")
     let k = vs.shape[0], dtheta = parameterCount
-    let parts = gradients(of: gradX, withRespectTo: theta, seed: Variable(vs.reshaped([k] + inputShape)))
+    let parts = programs.run(.transposed(k: k), [vs.reshaped([k] + inputShape)]) { seeds, createGraph in
+      gradients(of: gradX, withRespectTo: theta, seed: seeds[0], createGraph: createGraph)
+    }
     // Interleave the per-parameter blocks [K, …] into rows [K, dθ], rows split across the cores
     // (the first writes to fresh memory are page faults: they too go twice as fast).
     Parallel.forEachChunk(k, costPerItem: dtheta) { range in
       for (p, part) in parts.enumerated() {
         let n = layout.shapes[p].elementCount, offset = layout.offsets[p]
-        part.value.scalars.withUnsafeBufferPointer { values in
+        part.scalars.withUnsafeBufferPointer { values in
           guard let src = values.baseAddress else { return }
           for row in range {
             let from = src + row * n, to = rows + row * dtheta + offset

@@ -169,6 +169,8 @@ public struct AttackStepper<S: TensorScalar>: Sendable {
   }
 
   /// Advances one iteration (no-op once finished).
+  @_specialize(where S == Float)
+  @_specialize(where S == Double)
   public mutating func step() {
     guard !state.isFinished else { return }
     let c = state.configuration
@@ -274,6 +276,8 @@ public struct AttackStepper<S: TensorScalar>: Sendable {
     for i in state.x.indices { state.x[i] = Swift.min(Swift.max(state.x[i], 0), 1) }
   }
 
+  @_specialize(where S == Float)
+  @_specialize(where S == Double)
   private mutating func record() {
     let current = Tensor(shape: problem.truth.shape, scalars: state.x.map { Double($0) })
     let rmse = ImageMetrics(reconstruction: current, truth: problem.truth, includeSSIM: false).rmse

@@ -1,7 +1,8 @@
 import Autodiff
 
 /// The attacker's objective D(x′) = distance(∇θL(x′, θ), g*) (+ α·TV(x′)) and its gradient in x′,
-/// a double-backward pass. Built once per attack; each evaluation builds one graph.
+/// a double-backward pass. Built once per attack; the first evaluation records the graph and
+/// compiles it into a ``Program`` (shared by copies), which every later evaluation replays.
 public struct GradientMatchingObjective<S: TensorScalar>: Sendable {
   let network: any Network
   let theta: [Variable<S>]
@@ -13,6 +14,8 @@ public struct GradientMatchingObjective<S: TensorScalar>: Sendable {
   let totalVariation: S
   /// `[B, C, H, W]` of x′.
   public let inputShape: [Int]
+  /// The compiled evaluation (one, for `inputShape`).
+  let program = ProgramCache<Int, S>()
 
   /// The objective for an attacker who knows the model and weights, sees the shared gradient
   /// `target` (flat, θ order) and assumes `labels`.
@@ -32,9 +35,11 @@ public struct GradientMatchingObjective<S: TensorScalar>: Sendable {
 
   /// D(x′) and ∇x′D for x′ given flat.
   public func evaluate(_ x: [S]) -> (value: Double, gradient: [S]) {
-    let input = Variable(Tensor(shape: inputShape, scalars: x), requiresGrad: true)
-    let d = value(input)
-    return (Double(d.value.scalar), gradient(of: d, withRespectTo: input).value.scalars)
+    let r = program.run(0, [Tensor(shape: inputShape, scalars: x)]) { inputs, createGraph in
+      let d = value(inputs[0])
+      return [d, gradient(of: d, withRespectTo: inputs[0], createGraph: createGraph)]
+    }
+    return (Double(r[0].scalar), r[1].scalars)
   }
 
   func value(_ input: Variable<S>) -> Variable<S> {

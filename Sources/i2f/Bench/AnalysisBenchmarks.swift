@@ -1,27 +1,28 @@
 import Autodiff
 import Leakage
 
-/// Benchmarks of the I2F pipeline and the attacks on convnet5 / one 1×28×28 image.
+/// Benchmarks of the I2F pipeline and the attacks: convnet5 on one 1×28×28 image, and the dense
+/// spectrum of convnet5 on a 3×32×32 photo.
 enum AnalysisBenchmarks {
   static var all: [Benchmark] {
     [
-      Benchmark(key: "convnet5_dense_spectrum_ms", unit: .milliseconds,
+      Benchmark(key: "convnet5_dense_spectrum_ms", unit: .milliseconds, group: "convnet5",
                 summary: "dense J (784 rows), J·Jᵀ and its full eigendecomposition, F64") { runs in
         let victim = try CoreBenchmarks.convnet5Victim()
         let jacobian = MixedJacobian<Double>(victim)
         return try Stopwatch.median(runs: max(3, runs / 4)) { _ = try DenseGram(jacobian) }
       },
-      Benchmark(key: "i2f_eval_ms", unit: .milliseconds, summary: "one new δ on the cached dense spectrum (J·δ, then U·Λ⁺·Uᵀ)") { runs in
+      Benchmark(key: "i2f_eval_ms", unit: .milliseconds, group: "convnet5", summary: "one new δ on the cached dense spectrum (J·δ, then U·Λ⁺·Uᵀ)") { runs in
         let analysis = try Analysis(try CoreBenchmarks.convnet5Victim(), method: .dense)
         var rng = SeededRandom(seed: 9)
         let delta = Tensor<Double>.normal([analysis.jacobian.parameterCount], std: 1e-3, using: &rng)
         return try Stopwatch.median(runs: runs) { _ = try analysis.evaluate(delta: delta, ridge: .absolute(0), gaussianSigma: 1e-3) }
       },
-      Benchmark(key: "convnet5_lambda_max_ms", unit: .milliseconds, summary: "matrix-free λmax of J·Jᵀ to 1e-6 relative (Lanczos, F64)") { runs in
+      Benchmark(key: "convnet5_lambda_max_ms", unit: .milliseconds, group: "convnet5", summary: "matrix-free λmax of J·Jᵀ to 1e-6 relative (Lanczos, F64)") { runs in
         let jacobian = MixedJacobian<Double>(try CoreBenchmarks.convnet5Victim())
         return try Stopwatch.median(runs: max(3, runs / 4)) { _ = try MatrixFreeSpectrum.largestEigenvalue(jacobian) }
       },
-      Benchmark(key: "convnet5_i2f_lb_ms", unit: .milliseconds, summary: "I2F lower bound from scratch: graph, J·δ and matrix-free λmax (F64)") { runs in
+      Benchmark(key: "convnet5_i2f_lb_ms", unit: .milliseconds, group: "convnet5", summary: "I2F lower bound from scratch: graph, J·δ and matrix-free λmax (F64)") { runs in
         let victim = try CoreBenchmarks.convnet5Victim()
         var rng = SeededRandom(seed: 9)
         let delta = Tensor<Double>.normal([victim.parameterCount], std: 1e-3, using: &rng)
@@ -30,18 +31,41 @@ enum AnalysisBenchmarks {
           _ = jacobian.product(delta).norm() / (try MatrixFreeSpectrum.largestEigenvalue(jacobian).value)
         }
       },
-      Benchmark(key: "attack_step_ms_convnet5", unit: .milliseconds, summary: "one l2adam iteration (F32, 1×28×28)") { runs in
+      Benchmark(key: "attack_step_ms_convnet5", unit: .milliseconds, group: "convnet5", summary: "one l2adam iteration (F32, 1×28×28)") { runs in
         var attack = try attackStepper(.l2adam)
         return Stopwatch.median(runs: max(runs, 50), warmup: 5) { attack.step() }
       },
-      Benchmark(key: "dlg_300_s", unit: .seconds, summary: "a full 300-iteration L-BFGS DLG run (F32, 1×28×28)") { runs in
+      Benchmark(key: "dlg_300_s", unit: .seconds, group: "convnet5", summary: "a full 300-iteration L-BFGS DLG run (F32, 1×28×28)") { runs in
         let attack = try attackStepper(.dlg)
         return Stopwatch.median(runs: max(1, runs / 10), warmup: 0) {
           var a = attack
           a.run()
         } / 1000
       },
+      photoDenseSpectrum,
     ]
+  }
+
+  /// The dense path on convnet5 (13 classes, uniform weights, seed 0) and `photos:chelsea`
+  /// (dx 3072, dθ 21 745), one run as in the anchors, with the time of each stage.
+  static var photoDenseSpectrum: Benchmark {
+    Benchmark(
+      key: "photo_dense_spectrum_ms", unit: .milliseconds, group: "photo",
+      summary: "dense J (3072 rows), J·Jᵀ and its eigendecomposition, F64, convnet5 on photos:chelsea",
+      parts: [Benchmark.Part(key: "photo_J_ms", summary: "  the rows of J (batched Jᵀ·e_i)"),
+              Benchmark.Part(key: "photo_JJT_ms", summary: "  J·Jᵀ"),
+              Benchmark.Part(key: "photo_eigh_ms", summary: "  eigendecomposition of J·Jᵀ")]
+    ) { _ in
+      let network = try ModelSpec(.convnet5, inputShape: [3, 32, 32], classCount: 13).makeNetwork()
+      let (image, label) = try BenchmarkData.chelsea()
+      let victim = try VictimBatch(network: network, weights: Initializer.uniform.weights(for: network, seed: 0),
+                                   images: image, labels: [label])
+      let jacobian = MixedJacobian<Double>(victim)
+      let stopwatch = Stopwatch()
+      let gram = try DenseGram(jacobian)
+      let total = stopwatch.milliseconds
+      return [total, 1000 * gram.timings.jacobian, 1000 * gram.timings.gram, 1000 * gram.timings.eigendecomposition]
+    }
   }
 
   static func attackStepper(_ config: AttackConfiguration) throws -> AttackStepper<Float> {

@@ -6,12 +6,12 @@ enum CoreBenchmarks {
   static var all: [Benchmark] {
     [gemm(Float.self, key: "gemm_f32_512_gflops"), gemm(Double.self, key: "gemm_f64_512_gflops")]
       + convnet5(Float.self, suffix: "") + convnet5Products(Double.self, suffix: "_f64")
-      + resnet18(Float.self, suffix: "") + resnet18(Double.self, suffix: "_f64")
+      + resnet18(Float.self, suffix: "") + resnet18(Double.self, suffix: "_f64") + [resnet18LambdaMax]
   }
 
   /// C = A·B at 512³ on all cores.
   static func gemm<S: TensorScalar>(_: S.Type, key: String) -> Benchmark {
-    Benchmark(key: key, unit: .gflops, summary: "\(S.dtype.rawValue) GEMM 512×512×512") { runs in
+    Benchmark(key: key, unit: .gflops, group: "gemm", summary: "\(S.dtype.rawValue) GEMM 512×512×512") { runs in
       var rng = SeededRandom(seed: 1)
       let n = 512
       let a = Tensor<S>.normal([n, n], using: &rng), b = Tensor<S>.normal([n, n], using: &rng)
@@ -30,32 +30,39 @@ enum CoreBenchmarks {
     }
   }
 
-  /// The victim of every core benchmark: convnet5 with uniform weights on one 1×28×28 image.
+  /// The victim of the convnet5 benchmarks, the anchors' workload: convnet5 (10 classes, uniform
+  /// weights with seed 0) on MNIST test image 0 (see ``BenchmarkData``).
   static func convnet5Victim() throws -> VictimBatch {
     let network = try ModelSpec(.convnet5, inputShape: [1, 28, 28], classCount: 10).makeNetwork()
-    var rng = SeededRandom(seed: 3)
-    let image = Tensor<Double>.uniform([1, 1, 28, 28], using: &rng)
+    let (image, label) = BenchmarkData.mnistTestImage0
     return try VictimBatch(network: network, weights: Initializer.uniform.weights(for: network, seed: 0),
-                           images: image, labels: [7])
+                           images: image, labels: [label])
   }
 
   static func convnet5<S: TensorScalar>(_: S.Type, suffix: String) -> [Benchmark] {
     [
-      Benchmark(key: "convnet5_forward_ms", unit: .milliseconds, summary: "logits of one 1×28×28 image (no graph)") { runs in
+      Benchmark(key: "convnet5_forward_ms", unit: .milliseconds, group: "convnet5", summary: "logits of one 1×28×28 image (no graph)") { runs in
         let victim = try convnet5Victim()
         let (_, binding) = victim.weights.bind(victim.network, as: S.self, requiresGrad: false)
         let x = Variable(Tensor<S>(victim.images))
         return Stopwatch.median(runs: runs) { _ = victim.network.logits(x, binding) }
       },
-      Benchmark(key: "convnet5_grad_ms", unit: .milliseconds, summary: "∇θL for one image (forward + backward)") { runs in
-        let victim = try convnet5Victim()
-        let (leaves, binding) = victim.weights.bind(victim.network, as: S.self)
-        let x = Variable(Tensor<S>(victim.images))
-        return Stopwatch.median(runs: runs) {
-          _ = gradients(of: VictimBatch.loss(victim.network, x, binding, labels: victim.labels), withRespectTo: leaves)
-        }
-      },
+      gradient(Float.self, key: "convnet5_grad_ms"),
+      gradient(Double.self, key: "convnet5_grad_ms_f64"),
     ] + convnet5Products(S.self, suffix: suffix)
+  }
+
+  /// ∇θL of one image: forward and backward pass, the graph built every time.
+  static func gradient<S: TensorScalar>(_: S.Type, key: String) -> Benchmark {
+    Benchmark(key: key, unit: .milliseconds, group: "convnet5",
+              summary: "∇θL for one image (forward + backward, \(S.dtype.rawValue))") { runs in
+      let victim = try convnet5Victim()
+      let (leaves, binding) = victim.weights.bind(victim.network, as: S.self)
+      let x = Variable(Tensor<S>(victim.images))
+      return Stopwatch.median(runs: runs) {
+        _ = gradients(of: VictimBatch.loss(victim.network, x, binding, labels: victim.labels), withRespectTo: leaves)
+      }
+    }
   }
 
   /// J·δ, Jᵀ·v and J·Jᵀ·v on the cached double-backward graph, and J·Jᵀ·v from scratch.
@@ -67,19 +74,22 @@ enum CoreBenchmarks {
       return (jac, Tensor<S>.normal([jac.parameterCount], using: &rng), Tensor<S>.normal([jac.inputCount], using: &rng))
     }
     return [
-      Benchmark(key: "convnet5_jdelta_ms\(suffix)", unit: .milliseconds, summary: "one J·δ (\(S.dtype.rawValue), cached graph)") { runs in
+      Benchmark(key: "convnet5_jdelta_ms\(suffix)", unit: .milliseconds, group: "convnet5",
+                summary: "one J·δ (\(S.dtype.rawValue), cached graph)") { runs in
         let (jac, delta, _) = try setup()
         return Stopwatch.median(runs: runs) { _ = jac.apply(delta) }
       },
-      Benchmark(key: "convnet5_jtv_ms\(suffix)", unit: .milliseconds, summary: "one Jᵀ·v (\(S.dtype.rawValue), cached graph)") { runs in
+      Benchmark(key: "convnet5_jtv_ms\(suffix)", unit: .milliseconds, group: "convnet5",
+                summary: "one Jᵀ·v (\(S.dtype.rawValue), cached graph)") { runs in
         let (jac, _, v) = try setup()
         return Stopwatch.median(runs: runs) { _ = jac.applyTransposed(v) }
       },
-      Benchmark(key: "convnet5_jjt_matvec_ms\(suffix)", unit: .milliseconds, summary: "one J·Jᵀ·v (\(S.dtype.rawValue), cached graph)") { runs in
+      Benchmark(key: "convnet5_jjt_matvec_ms\(suffix)", unit: .milliseconds, group: "convnet5",
+                summary: "one J·Jᵀ·v (\(S.dtype.rawValue), cached graph)") { runs in
         let (jac, _, v) = try setup()
         return Stopwatch.median(runs: runs) { _ = jac.applyGram(v) }
       },
-      Benchmark(key: "convnet5_jjt_matvec_cold_ms\(suffix)", unit: .milliseconds,
+      Benchmark(key: "convnet5_jjt_matvec_cold_ms\(suffix)", unit: .milliseconds, group: "convnet5",
                 summary: "J·Jᵀ·v including building the double-backward graph (\(S.dtype.rawValue))") { runs in
         let victim = try convnet5Victim()
         var rng = SeededRandom(seed: 5)
@@ -100,7 +110,7 @@ enum CoreBenchmarks {
 
   static func resnet18<S: TensorScalar>(_: S.Type, suffix: String) -> [Benchmark] {
     [
-      Benchmark(key: "resnet18_grad_ms\(suffix)", unit: .milliseconds, summary: "ResNet-18 ∇θL for one 3×32×32 image (\(S.dtype.rawValue))") { runs in
+      Benchmark(key: "resnet18_grad_ms\(suffix)", unit: .milliseconds, group: "resnet18", summary: "ResNet-18 ∇θL for one 3×32×32 image (\(S.dtype.rawValue))") { runs in
         let victim = try resnet18Victim()
         let (leaves, binding) = victim.weights.bind(victim.network, as: S.self)
         let x = Variable(Tensor<S>(victim.images))
@@ -108,13 +118,13 @@ enum CoreBenchmarks {
           _ = gradients(of: VictimBatch.loss(victim.network, x, binding, labels: victim.labels), withRespectTo: leaves)
         }
       },
-      Benchmark(key: "resnet18_jjt_matvec_ms\(suffix)", unit: .milliseconds, summary: "ResNet-18 J·Jᵀ·v (\(S.dtype.rawValue), cached graph)") { runs in
+      Benchmark(key: "resnet18_jjt_matvec_ms\(suffix)", unit: .milliseconds, group: "resnet18", summary: "ResNet-18 J·Jᵀ·v (\(S.dtype.rawValue), cached graph)") { runs in
         let jac = MixedJacobian<S>(try resnet18Victim())
         var rng = SeededRandom(seed: 5)
         let v = Tensor<S>.normal([jac.inputCount], using: &rng)
         return Stopwatch.median(runs: max(3, runs / 4)) { _ = jac.applyGram(v) }
       },
-      Benchmark(key: "resnet18_jjt_matvec_cold_ms\(suffix)", unit: .milliseconds,
+      Benchmark(key: "resnet18_jjt_matvec_cold_ms\(suffix)", unit: .milliseconds, group: "resnet18",
                 summary: "ResNet-18 J·Jᵀ·v including building the double-backward graph (\(S.dtype.rawValue))") { runs in
         let victim = try resnet18Victim()
         var rng = SeededRandom(seed: 5)
@@ -122,5 +132,23 @@ enum CoreBenchmarks {
         return Stopwatch.median(runs: max(3, runs / 4)) { _ = MixedJacobian<S>(victim).applyGram(v) }
       },
     ]
+  }
+
+  /// λmax of ResNet-18's J·Jᵀ by 30 steps of the power iteration (30 J·Jᵀ·v products, F32), as
+  /// the PyTorch anchor runs it: the cost of the matrix-free path's products at this size.
+  static var resnet18LambdaMax: Benchmark {
+    Benchmark(key: "resnet18_lambda_max_s", unit: .seconds, group: "resnet18",
+              summary: "ResNet-18 λmax of J·Jᵀ: 30 power-iteration J·Jᵀ·v products (F32, cached graph)") { _ in
+      let jac = MixedJacobian<Float>(try resnet18Victim())
+      var rng = SeededRandom(seed: 5)
+      var u = Tensor<Float>.normal([jac.inputCount], using: &rng)
+      let stopwatch = Stopwatch()
+      u = u * Float(1 / u.norm())
+      for _ in 0..<30 {
+        let w = jac.applyGram(u)
+        u = w * Float(1 / w.norm())
+      }
+      return stopwatch.milliseconds / 1000
+    }
   }
 }

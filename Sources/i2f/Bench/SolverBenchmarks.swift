@@ -10,7 +10,7 @@ enum SolverBenchmarks {
 
   /// Full eigendecomposition (values and vectors) of an `n × n` SPD matrix with a graded spectrum.
   static func eigh(_ n: Int, runs count: @escaping (Int) -> Int) -> Benchmark {
-    Benchmark(key: "eigh_\(n)_ms", unit: .milliseconds,
+    Benchmark(key: "eigh_\(n)_ms", unit: .milliseconds, group: "eigh",
               summary: "SymmetricEigendecomposition of an SPD \(n)×\(n) matrix, spectrum graded over 1e8 (F64)") { runs in
       let a = gradedGram(n, seed: 11)
       return try Stopwatch.median(runs: count(runs)) { _ = try SymmetricEigendecomposition(symmetric: a, dimension: n) }

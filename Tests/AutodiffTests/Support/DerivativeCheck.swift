@@ -12,11 +12,13 @@ struct OpCase: Sendable, CustomTestStringConvertible {
   var testDescription: String { name }
 }
 
-/// Finite-difference and batching checks of first and second derivatives.
+/// Finite-difference, batching and replay checks of first and second derivatives.
 ///
 /// The function's output `f` is turned into a scalar with a quadratic `S(f) = Σ w⊙f + ½ Σ u⊙f²`
 /// (random w, u), so that the second derivative also runs every rule with a cotangent that itself
-/// depends on the inputs, including for linear ops.
+/// depends on the inputs, including for linear ops. The replay check compiles the graph of S,
+/// ∇S and a second-order product into a ``Program`` and runs it at other inputs: every forward
+/// function (of the op and of the ops its rules build) must reproduce a graph built there.
 struct DerivativeCheck {
   var step = 1e-6
   var tolerance = 1e-6
@@ -69,6 +71,29 @@ struct DerivativeCheck {
       let err = (numeric - hv[i].value).maxAbs()
       #expect(err <= tolerance * Swift.max(1, numeric.maxAbs()),
               "\(op.name): second derivative for input \(i): max error \(err), scale \(numeric.maxAbs())")
+    }
+
+    // Replay: S, ∇S and ∇⟨∇S, v⟩ recorded once, recomputed at other inputs, bit for bit.
+    func recorded(_ leaves: [Variable<Double>]) -> [Variable<Double>] {
+      let y = op.f(leaves)
+      let s = (Variable(w) * y).sum() + (Variable(u) * y * y).sum() * 0.5
+      let grads = gradients(of: s, withRespectTo: leaves, createGraph: true)
+      let inner = zip(grads, v).map { ($0 * Variable($1)).sum() }.reduce(Variable(Tensor(0.0)), +)
+      return [s] + grads + gradients(of: inner, withRespectTo: leaves, createGraph: true)
+    }
+    let recordLeaves = inputs.map { Variable($0, requiresGrad: true) }
+    do {
+      let program = try Program(inputs: recordLeaves, outputs: recorded(recordLeaves))
+      let others = inputs.map { x in
+        op.positive ? Tensor<Double>.uniform(x.shape, low: 0.5, high: 1.5, using: &rng) : Tensor<Double>.normal(x.shape, using: &rng)
+      }
+      let replayed = program.run(others)
+      let fresh = recorded(others.map { Variable($0, requiresGrad: true) }).map(\.value)
+      for (j, (r, f)) in zip(replayed, fresh).enumerated() {
+        #expect(r == f, "\(op.name): replayed output \(j) differs from a fresh graph by \((r - f).maxAbs())")
+      }
+    } catch {
+      Issue.record("\(op.name): \(error)")
     }
 
     // Batches of cotangents: one batched pass equals a loop of single passes, for the function

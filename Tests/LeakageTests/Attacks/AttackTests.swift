@@ -13,6 +13,38 @@ struct AttackTests {
                            images: sample.images, labels: sample.labels)
   }
 
+  /// The objective is compiled once and replayed (on all cores); before, every evaluation built its
+  /// graph. Both run the same kernels on the same values, so the trajectories agree bit for bit.
+  @Test func compiledObjectiveFollowsTheRebuiltGraphsTrajectory() throws {
+    let victim = try Self.digitsVictim(4, .convnet5)
+    var rng = SeededRandom(seed: 8)
+    let observed = MixedJacobian<Double>(victim).sharedGradient + Tensor<Double>.normal([victim.parameterCount], std: 1e-3, using: &rng)
+    let problem = AttackProblem(victim: victim, observedGradient: observed, inferLabels: false)
+    var config = AttackConfiguration.l2adam
+    config.iterations = 6
+    var attack = try AttackStepper<Float>(problem: problem, configuration: config)
+    let (leaves, binding) = victim.weights.bind(victim.network, as: Float.self)
+    let target = Variable(Tensor<Float>(observed))
+    func rebuilt(_ x: [Float]) -> (value: Double, gradient: [Float]) {
+      let input = Variable(Tensor(shape: victim.images.shape, scalars: x), requiresGrad: true)
+      let loss = VictimBatch.loss(victim.network, input, binding, labels: problem.attackerLabels)
+      let g = gradients(of: loss, withRespectTo: leaves, createGraph: true)
+      let d = (Variable.concatenated(g.map { $0.reshaped([$0.count]) }, axis: 0) - target).square().sum()
+      return (Double(d.value.scalar), gradient(of: d, withRespectTo: input).value.scalars)
+    }
+    var x = attack.state.x
+    var (value, grad) = rebuilt(x)
+    #expect(value == attack.objectiveValue && grad == attack.state.gradient)
+    var adam = Adam<Float>(count: x.count)
+    for i in 0..<5 {
+      adam.step(&x, gradient: grad, lr: config.learningRate(at: i), signed: config.signedGradient)
+      (value, grad) = rebuilt(x)
+      attack.step()
+      #expect(attack.state.x == x, "x′ after step \(i + 1)")
+      #expect(attack.objectiveValue == value && attack.state.gradient == grad, "objective and gradient after step \(i + 1)")
+    }
+  }
+
   @Test func dlgRecoversTheImageExactlyWithoutNoise() throws {
     let victim = try Self.digitsVictim(3, .mlp)
     let g0 = MixedJacobian<Double>(victim).sharedGradient

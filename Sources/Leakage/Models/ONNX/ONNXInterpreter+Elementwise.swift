@@ -87,9 +87,12 @@ extension ONNXInterpreter {
     let (lowInput, lowAttribute) = (try constantScalar(inputs, 1, c), try c.float("min"))
     let (highInput, highAttribute) = (try constantScalar(inputs, 2, c), try c.float("max"))
     let low = lowInput ?? lowAttribute ?? -.infinity, high = highInput ?? highAttribute ?? .infinity
-    let inside = x.value.scalars.map { Double($0) >= low && Double($0) <= high ? S(1) : 0 }
-    let outside = x.value.scalars.map { v -> S in Double(v) < low ? S(low) : Double(v) > high ? S(high) : 0 }
-    return x * Variable(Tensor(shape: x.shape, scalars: inside)) + Variable(Tensor(shape: x.shape, scalars: outside))
+    // Masks derived from x without a gradient (replays of a compiled graph recompute them).
+    let inside = x.withoutGradient { t in Tensor(shape: t.shape, scalars: t.scalars.map { Double($0) >= low && Double($0) <= high ? S(1) : 0 }) }
+    let outside = x.withoutGradient { t in
+      Tensor(shape: t.shape, scalars: t.scalars.map { v -> S in Double(v) < low ? S(low) : Double(v) > high ? S(high) : 0 })
+    }
+    return x * inside + outside
   }
 
   /// `Softmax` or `LogSoftmax` inside the graph (a trailing one is dropped at load), over the last
