@@ -33,7 +33,7 @@ struct BulgeChasing {
     // Column c of the lower band: B[c + i, c] at work[c·ld + i], i < ld = 2b. Read as a dense
     // column-major matrix with leading dimension ld − 1, entry (r, c) is at (ld − 1)·c + r.
     let ld = 2 * b
-    var work = [Double](repeating: 0, count: n * ld + ld)  // slack: see `Window`
+    var work = [Double](repeating: 0, count: n * ld + max(ld, 8))  // slack: see `Window`
     for c in 0..<n {
       for i in 0...min(b, n - 1 - c) { work[c * ld + i] = band[c * (b + 1) + i] }
     }
@@ -127,7 +127,7 @@ struct BulgeChasing {
   /// product vectors, so that every column operation runs over whole SIMD vectors without a
   /// scalar tail.
   ///
-  /// The band columns are `2b` long and the band array has `2b` doubles of slack at its end, so
+  /// The band columns are `2b` long and the band array has at least 8 doubles of slack at its end, so
   /// reading up to 7 entries past a column segment stays inside the array; the padded operands
   /// are zero there, so those entries are only ever rewritten with their own values, and they
   /// lie outside the columns of any concurrent step of another sweep.
