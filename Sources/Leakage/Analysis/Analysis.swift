@@ -55,13 +55,16 @@ public struct Analysis: Sendable {
     setupSeconds = Date().timeIntervalSince(start)
   }
 
-  /// All stages at once: the products and the spectrum by `method`. `progress` receives the
-  /// fraction of the dense spectrum done. Throws `CancellationError` when the task is cancelled.
+  /// All stages at once: the products and the spectrum by `method` (see
+  /// ``withSpectrum(_:ridge:trace:progress:status:)``). Throws `CancellationError` when the task
+  /// is cancelled.
   public init(
     _ victim: VictimBatch, space: InputSpace = .pixel, method: AnalysisMethod = .auto, precision: Precision = .f64,
-    ridge: Ridge = .relative(1e-6), progress: (@Sendable (Double) -> Void)? = nil
+    ridge: Ridge = .relative(1e-6), trace: Bool = true, progress: (@Sendable (Double) -> Void)? = nil,
+    status: (@Sendable (String) -> Void)? = nil
   ) throws {
-    self = try Analysis(productsOf: victim, space: space, precision: precision).withSpectrum(method, ridge: ridge, progress: progress)
+    self = try Analysis(productsOf: victim, space: space, precision: precision)
+      .withSpectrum(method, ridge: ridge, trace: trace, progress: progress, status: status)
   }
 
   private init(_ base: Analysis, spectrum: Spectrum, seconds: Double) {
@@ -79,15 +82,21 @@ public struct Analysis: Sendable {
     return Analysis(self, spectrum: .largest(largest), seconds: Date().timeIntervalSince(start))
   }
 
-  /// This analysis with the full spectrum: dense (J materialised, J·Jᵀ eigendecomposed) or
-  /// matrix-free (Lanczos for the extremal eigenvalues, Hutchinson for the trace of the
-  /// `ridge`-regularised inverse).
-  public func withSpectrum(_ method: AnalysisMethod, ridge: Ridge, progress: (@Sendable (Double) -> Void)? = nil) throws -> Analysis {
+  /// This analysis with the spectrum by `method`: λmax only (`lowerBound`), dense (J materialised, J·Jᵀ eigendecomposed; `progress`
+  /// receives the fraction done) or matrix-free (Lanczos for the extremal eigenvalues and the
+  /// preconditioner of the `ridge`-regularised solves, and with `trace` Hutch++ for the trace of
+  /// their inverse; `status` receives a line per phase).
+  public func withSpectrum(
+    _ method: AnalysisMethod, ridge: Ridge, trace: Bool = true, progress: (@Sendable (Double) -> Void)? = nil,
+    status: (@Sendable (String) -> Void)? = nil
+  ) throws -> Analysis {
     let start = Date()
-    let resolved = method == .auto ? Self.preferredMethod(for: victim) : method
-    let spectrum: Spectrum = resolved == .dense
-      ? .dense(try DenseGram(jacobian, progress: progress))
-      : .matrixFree(try MatrixFreeSpectrum(jacobian, ridge: ridge))
+    let spectrum: Spectrum
+    switch method == .auto ? Self.preferredMethod(for: victim) : method {
+    case .lowerBound: return try withLargestEigenvalue()
+    case .dense: spectrum = .dense(try DenseGram(jacobian, progress: progress))
+    case .auto, .matrixFree: spectrum = .matrixFree(try MatrixFreeSpectrum(jacobian, ridge: ridge, trace: trace, status: status))
+    }
     return Analysis(self, spectrum: spectrum, seconds: Date().timeIntervalSince(start))
   }
 
@@ -165,6 +174,9 @@ public struct Analysis: Sendable {
       loss: jacobian.loss, gradientNorm: sharedGradient.norm(), deltaNorm: delta.norm(), jDeltaNorm: Self.norm(jd),
       inputCount: jacobian.inputCount, parameterCount: jacobian.parameterCount, method: methodName,
       delta: delta, images: victim.images)
+    guard e.loss.isFinite, e.gradientNorm.isFinite, e.jDeltaNorm.isFinite else {
+      throw AnalysisError.solverFailed("the loss, the gradient or J·δ is NaN or infinite (loss \(e.loss), ‖g0‖ \(e.gradientNorm)): check the weights and the input")
+    }
     e.gaussianSigma = gaussianSigma
     e.space = space
     e.normalization = normalization
@@ -191,14 +203,16 @@ public struct Analysis: Sendable {
       e.lambdaMinEstimate = s.lambdaMinEstimate
       e.lambdaMinResidual = s.lambdaMinResidual
       e.ridge = epsilon
-      let solved = try MatrixFreeSpectrum.solve(jacobian, jd, ridge: epsilon)
+      guard epsilon > 0 else { break }  // the plain inverse may not exist: nothing to solve
+      let solved = try s.solve(jacobian, jd, ridge: epsilon)
       e.ridgeShift = solved.solution
+      e.ridgeRelativeErrorBound = solved.relativeErrorBound
       e.iterations = s.lanczosIterations + solved.iterations
       e.converged = s.converged && solved.converged
-      if let trace = s.traceOfRidgeInverse, trace.ridge == epsilon {
-        e.traceOfRidgeInverse = trace.result.estimate
-        e.iterations += trace.result.solverIterations
-        e.converged = e.converged && trace.result.allSolvesConverged
+      if let trace = s.traceOfRidgeInverse, s.ridge == epsilon {
+        e.traceOfRidgeInverse = trace.estimate
+        e.iterations += trace.solverIterations
+        e.converged = e.converged && trace.allSolvesConverged
       }
     }
     return e
@@ -215,6 +229,9 @@ public enum AnalysisMethod: String, Sendable, CaseIterable, Codable, Hashable {
   case dense
   /// Lanczos, conjugate gradients and Hutchinson on `v ↦ J·Jᵀ·v`.
   case matrixFree = "matrix-free"
+  /// λmax alone by a few Lanczos steps: ‖J·δ‖, λmax and the I2F lower bound, no solves. The
+  /// quick look at a large model (ResNet-18), where the full matrix-free spectrum takes minutes.
+  case lowerBound = "lower-bound"
 }
 
 /// The floating-point precision of a computation (Jacobian products, attacks).

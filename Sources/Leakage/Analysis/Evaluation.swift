@@ -50,6 +50,8 @@ public struct Evaluation: Sendable {
   public var ridge: Double?
   /// `(J·Jᵀ + εI)⁻¹·J·δ`.
   public var ridgeShift: [Double]?
+  /// Matrix-free: a guaranteed bound on the relative error of ``ridgeShift`` (from CG's residual).
+  public var ridgeRelativeErrorBound: Double?
   /// `tr((J·Jᵀ)⁺) = Σ 1/λ` over the numerical rank (dense path).
   public var traceOfInverse: Double?
   /// Hutchinson's estimate of `tr((J·Jᵀ + εI)⁻¹)` with ε = ``ridge`` (matrix-free path).

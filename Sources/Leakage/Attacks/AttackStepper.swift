@@ -16,16 +16,18 @@ public struct AttackProblem: Sendable {
   public let trueLabels: [Int]
 
   /// A problem for `victim` whose gradient was perturbed by `delta`. With `inferLabels`, the
-  /// attacker recovers labels from the gradient (iDLG); otherwise it is given the true ones.
+  /// attacker recovers labels from the gradient (iDLG) when the network's classifier has a bias;
+  /// otherwise it is given the true ones.
   public init(victim: VictimBatch, observedGradient: Tensor<Double>, inferLabels: Bool) {
     network = victim.network
     weights = victim.weights
     self.observedGradient = observedGradient
     truth = victim.images
     trueLabels = victim.labels
-    labelsWereInferred = inferLabels
-    attackerLabels = inferLabels
-      ? LabelInference.infer(from: observedGradient, network: victim.network, batchSize: victim.batchSize) : victim.labels
+    let inferred = inferLabels
+      ? LabelInference.infer(from: observedGradient, network: victim.network, batchSize: victim.batchSize) : nil
+    labelsWereInferred = inferred != nil
+    attackerLabels = inferred ?? victim.labels
   }
 
   /// Whether the attacker's labels are the true ones (as a multiset).
@@ -81,8 +83,9 @@ public struct AttackState<S: TensorScalar>: Sendable, Codable, Equatable {
   public var evaluations = 0
   /// Iterations taken over all trials (fewer than the budget when a trial stops early).
   public var steps = 0
-  /// The objective where the current trial started (to tell convergence from a stall).
+  /// The objective and ‖∇‖ where the current trial started (to tell convergence from a stall).
   public var trialStartObjective = Double.nan
+  public var trialStartGradientNorm = Double.nan
   /// How each finished trial ended.
   public var trialStatuses: [AttackStatus] = []
   /// How the best finished trial ended.
@@ -181,9 +184,16 @@ public struct AttackStepper<S: TensorScalar>: Sendable {
       state.evaluations += 1
     case .lbfgs:
       var lbfgs = state.lbfgs ?? LBFGS(learningRate: c.learningRate, historySize: c.history)
-      let before = lbfgs.evaluations
+      let before = lbfgs.evaluations, start = state.objective
+      let evaluationLimit = before + (c.innerIterations * 5 + 3) / 4
       var x = state.x
-      (state.objective, state.gradient) = lbfgs.step(&x, value: state.objective, gradient: state.gradient, evaluate: evaluate)
+      for _ in 0..<c.innerIterations {
+        let previous = state.objective
+        (state.objective, state.gradient) = lbfgs.step(&x, value: state.objective, gradient: state.gradient, evaluate: evaluate)
+        if lbfgs.stalled || Self.unchanged(state.objective, previous) || lbfgs.evaluations >= evaluationLimit { break }
+      }
+      // A whole step that changed nothing is as far as L-BFGS gets.
+      if c.innerIterations > 1 && Self.unchanged(state.objective, start) { lbfgs.stalled = true }
       state.x = x
       state.evaluations += lbfgs.evaluations - before
       state.lbfgs = lbfgs
@@ -198,8 +208,9 @@ public struct AttackStepper<S: TensorScalar>: Sendable {
     if !state.objective.isFinite || state.gradient.contains(where: { !$0.isFinite }) {
       finishTrial(.diverged)
     } else if state.lbfgs?.stalled == true {
-      // No step decreases the objective any more: at an optimum (to rounding), or stuck.
-      let optimal = state.objective <= 1e-10 * state.trialStartObjective || !state.gradient.contains { $0 != 0 }
+      // No step decreases the objective any more: at an optimum (the gradient has all but
+      // vanished, or the objective has), or stuck on a slope the line search cannot descend.
+      let optimal = state.objective <= 1e-10 * state.trialStartObjective || gradientNorm <= 1e-4 * state.trialStartGradientNorm
       finishTrial(optimal ? .converged : .stalled)
     } else if state.iteration >= c.iterations {
       finishTrial(.maxIterations)
@@ -213,6 +224,10 @@ public struct AttackStepper<S: TensorScalar>: Sendable {
       if !progress(self) { break }
     }
   }
+
+  /// PyTorch's `tolerance_change` (1e-9), relative here: the objectives of near-exact attacks
+  /// (starts at the truth, tiny δ) are themselves far below 1e-9.
+  static func unchanged(_ a: Double, _ b: Double) -> Bool { Swift.abs(a - b) <= 1e-9 * Swift.max(Swift.abs(a), Swift.abs(b)) }
 
   private mutating func startTrial(_ trial: Int) {
     let c = state.configuration
@@ -232,6 +247,7 @@ public struct AttackStepper<S: TensorScalar>: Sendable {
     state.lbfgs = nil
     (state.objective, state.gradient) = objective.evaluate(state.x)
     state.trialStartObjective = state.objective
+    state.trialStartGradientNorm = gradientNorm
     state.evaluations += 1
     record()
   }

@@ -12,6 +12,9 @@ public enum Architecture: String, CaseIterable, Sendable, Codable, CustomStringC
   /// A small residual network: 3×3 convolutions, batch normalisation (evaluation mode), ReLU,
   /// identity or 1×1 shortcuts, global average pooling.
   case resnet8
+  /// ResNet-18 with torchvision's parameter names: four stages of two basic blocks (64–512
+  /// channels), batch normalisation in evaluation mode; a CIFAR stem unless ``ResNetStem/imagenet``.
+  case resnet18
 
   public var description: String { rawValue }
 
@@ -22,6 +25,7 @@ public enum Architecture: String, CaseIterable, Sendable, Codable, CustomStringC
     case .mlp: "one sigmoid hidden layer"
     case .lenet5: "conv 6/16 5×5 + ReLU + max-pool, linear 120/84"
     case .resnet8: "residual net, 3×3 conv + batch-norm + ReLU, 16/32/64 ch"
+    case .resnet18: "ResNet-18 (torchvision names), 64–512 ch, CIFAR stem (--stem imagenet)"
     }
   }
 }
@@ -35,19 +39,22 @@ public struct ModelSpec: Hashable, Sendable, Codable, CustomStringConvertible {
   public var classCount: Int
   /// Hidden width of `mlp` (ignored by the other architectures).
   public var hiddenWidth: Int
+  /// Stem of `resnet18` (ignored by the other architectures).
+  public var stem: ResNetStem
   /// The input normalisation in front of the network, if any (its first layer).
   public var normalization: InputNormalization?
 
-  public init(_ source: ModelSource, inputShape: [Int], classCount: Int, hiddenWidth: Int = 128) {
+  public init(_ source: ModelSource, inputShape: [Int], classCount: Int, hiddenWidth: Int = 128, stem: ResNetStem = .cifar) {
     self.source = source
     self.inputShape = inputShape
     self.classCount = classCount
     self.hiddenWidth = hiddenWidth
+    self.stem = stem
   }
 
   /// A built-in architecture for one input shape and class count.
-  public init(_ architecture: Architecture, inputShape: [Int], classCount: Int, hiddenWidth: Int = 128) {
-    self.init(.builtin(architecture), inputShape: inputShape, classCount: classCount, hiddenWidth: hiddenWidth)
+  public init(_ architecture: Architecture, inputShape: [Int], classCount: Int, hiddenWidth: Int = 128, stem: ResNetStem = .cifar) {
+    self.init(.builtin(architecture), inputShape: inputShape, classCount: classCount, hiddenWidth: hiddenWidth, stem: stem)
   }
 
   /// The built-in architecture, if this is one.
@@ -55,13 +62,18 @@ public struct ModelSpec: Hashable, Sendable, Codable, CustomStringConvertible {
 
   public var description: String {
     let shape = inputShape.map(String.init).joined(separator: "×")
-    let width = architecture == .mlp ? ", width \(hiddenWidth)" : ""
+    let option = switch architecture {
+    case .mlp: ", width \(hiddenWidth)"
+    case .resnet18: ", \(stem) stem"
+    default: ""
+    }
     let normalized = normalization.map { ", normalised \($0)" } ?? ""
-    return "\(source.shortName)(\(shape) → \(classCount)\(width)\(normalized))"
+    return "\(source.shortName)(\(shape) → \(classCount)\(option)\(normalized))"
   }
 
   /// The network for this spec (behind its normalisation, if any), or an error when the input
-  /// does not suit the architecture.
+  /// is too small for the architecture (or the ONNX file cannot be used, or was made for another
+  /// input shape or class count).
   public func makeNetwork() throws(ModelError) -> any Network {
     let base = try makeBaseNetwork()
     guard let normalization else { return base }
@@ -74,7 +86,16 @@ public struct ModelSpec: Hashable, Sendable, Codable, CustomStringConvertible {
       throw .invalidInputShape(inputShape, source.description)
     }
     guard classCount >= 2 else { throw .invalidClassCount(classCount) }
-    guard case .builtin(let architecture) = source else { throw .unsupportedModel(source.description, "ONNX models are not supported yet") }
+    let architecture: Architecture
+    switch source {
+    case .builtin(let a): architecture = a
+    case .onnx(let path):
+      let network = try ONNXNetwork(path: path, inputShape: inputShape)
+      guard network.spec.classCount == classCount else {
+        throw .classCountConflict(given: classCount, fromWeights: network.spec.classCount, source: path)
+      }
+      return network
+    }
     switch architecture {
     case .convnet5: return ConvNet5(inputShape: inputShape, classCount: classCount)
     case .mlp:
@@ -86,6 +107,9 @@ public struct ModelSpec: Hashable, Sendable, Codable, CustomStringConvertible {
     case .resnet8:
       guard inputShape[1] >= 4, inputShape[2] >= 4 else { throw .invalidInputShape(inputShape, architecture.rawValue) }
       return ResNet8(inputShape: inputShape, classCount: classCount)
+    case .resnet18:
+      guard inputShape[1] >= 4, inputShape[2] >= 4 else { throw .invalidInputShape(inputShape, architecture.rawValue) }
+      return ResNet18(inputShape: inputShape, classCount: classCount, stem: stem)
     }
   }
 }
@@ -103,6 +127,8 @@ public enum ModelError: Error, Equatable, CustomStringConvertible {
   case invalidNormalization(String)
   /// A model file that cannot be used: its path and the reason.
   case unsupportedModel(String, String)
+  /// An ONNX file that cannot be read or run.
+  case onnx(ONNXError)
   /// Labels that the model's classifier cannot output.
   case labelOutOfRange(label: Int, classCount: Int, source: String)
   /// `--classes` disagreeing with what the weights say.
@@ -125,6 +151,7 @@ public enum ModelError: Error, Equatable, CustomStringConvertible {
     case .invalidTraining(let s): s
     case .invalidNormalization(let s): "normalisation: \(s)"
     case .unsupportedModel(let path, let reason): "\(path): \(reason)"
+    case .onnx(let error): error.description
     case .labelOutOfRange(let label, let k, let source):
       "label \(label) is outside the \(k) classes of \(source) (labels must be 0…\(k - 1))"
     case .classCountConflict(let given, let fromWeights, let source):

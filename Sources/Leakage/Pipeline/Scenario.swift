@@ -14,6 +14,8 @@ public struct Scenario: Sendable, Codable, Hashable {
   public var model: ModelSource = .builtin(.convnet5)
   /// Hidden width of `mlp`.
   public var hiddenWidth = 128
+  /// Stem of `resnet18`; nil: the CIFAR stem.
+  public var stem: ResNetStem?
   public var weights: WeightSource = .initializer(.uniform, seed: 0)
   /// The model's input normalisation (its first layer); nil: none, or what the weights file says.
   public var normalization: InputNormalization?
@@ -41,8 +43,12 @@ public struct Scenario: Sendable, Codable, Hashable {
   // MARK: - Step 1: the victim
 
   /// Loads the sample, builds the network for its shape (the class count read from the weights
-  /// when they come from a file), and reads or draws the weights.
-  public func victim(using catalogue: SampleCatalogue) throws -> VictimBatch {
+  /// when they come from a file), and reads or draws the weights. `trained` weights are read from
+  /// `trainedWeights`, or trained there first on the sample's data set (reporting `training`).
+  public func victim(
+    using catalogue: SampleCatalogue, trainedWeights: TrainedWeightsCache = .user(),
+    training: (TrainingProgress) -> Void = { _ in }
+  ) throws -> VictimBatch {
     guard !sampleIsNormalized || normalization != nil else {
       throw ModelError.invalidNormalization("a sample of normalised tensors needs the normalisation that made them (--normalize MEAN:STD)")
     }
@@ -52,14 +58,37 @@ public struct Scenario: Sendable, Codable, Hashable {
     if let bad = s.labels.first(where: { $0 < 0 || $0 >= spec.classCount }) {
       throw ModelError.labelOutOfRange(label: bad, classCount: spec.classCount, source: "\(classCountSource) (sample \(sample))")
     }
-    return try VictimBatch(network: network, weights: try weights.weights(for: network), images: s.images, labels: s.labels)
+    let values: ModelWeights
+    if case .trained(let seed) = weights {
+      values = try trainedWeights.weights(for: network, dataset: try trainingSet(catalogue), seed: seed, progress: training)
+    } else {
+      values = try weights.weights(for: network)
+    }
+    return try VictimBatch(network: network, weights: values, images: s.images, labels: s.labels)
+  }
+
+  /// The data set `trained` weights are trained on: the one the sample comes from.
+  func trainingSet(_ catalogue: SampleCatalogue) throws -> Dataset {
+    guard case .dataset(let name) = try SampleAddress(parsing: sample).source else {
+      throw ModelError.invalidTraining("trained weights are trained on the sample's data set; \(sample) is a file (use digits:N, photos:NAME, …)")
+    }
+    return try catalogue.dataset(named: name)
   }
 
   /// The model for `sample`: its input shape, and the class count from (in order of authority)
-  /// the weights file, `classCount`, the sample's class names, or its labels.
+  /// the weights file, `classCount`, the sample's class names, or its labels. An ONNX file fixes
+  /// both itself.
   func modelSpec(for s: Sample) throws -> ModelSpec {
+    if case .onnx(let path) = model {
+      var spec = try ONNXNetwork(path: path, inputShape: s.imageShape).spec
+      if let classCount, classCount != spec.classCount {
+        throw ModelError.classCountConflict(given: classCount, fromWeights: spec.classCount, source: path)
+      }
+      spec.normalization = normalization
+      return spec
+    }
     let fallback = classCount ?? s.classCount ?? Swift.max((s.labels.max() ?? 0) + 1, 2)
-    var spec = ModelSpec(model, inputShape: s.imageShape, classCount: fallback, hiddenWidth: hiddenWidth)
+    var spec = ModelSpec(model, inputShape: s.imageShape, classCount: fallback, hiddenWidth: hiddenWidth, stem: stem ?? .cifar)
     spec.normalization = normalization
     guard case .file(let path) = weights else { return spec }
     if var stored = try ModelWeights.storedSpec(path) {
@@ -85,6 +114,7 @@ public struct Scenario: Sendable, Codable, Hashable {
   }
 
   private var classCountSource: String {
+    if case .onnx(let path) = model { return path }
     if case .file(let path) = weights { return path }
     return classCount != nil ? "--classes \(classCount!)" : "the model"
   }
@@ -102,9 +132,14 @@ public struct Scenario: Sendable, Codable, Hashable {
     return key
   }
 
-  /// The analysis of `victim` with the full spectrum by ``method``.
-  public func analysis(of victim: VictimBatch, progress: (@Sendable (Double) -> Void)? = nil) throws -> Analysis {
-    try Analysis(victim, space: space, method: method, precision: precision, ridge: ridge, progress: progress)
+  /// The analysis of `victim` with the full spectrum by ``method``. On the matrix-free path the
+  /// trace of the inverse (expensive there) is estimated only for Gaussian noise, where the
+  /// expected RMSE needs it.
+  public func analysis(
+    of victim: VictimBatch, progress: (@Sendable (Double) -> Void)? = nil, status: (@Sendable (String) -> Void)? = nil
+  ) throws -> Analysis {
+    try Analysis(victim, space: space, method: method, precision: precision, ridge: ridge,
+                 trace: perturbation.gaussianSigma != nil, progress: progress, status: status)
   }
 
   /// The first, cheap stage of the analysis: the Jacobian products only (see ``Analysis``).

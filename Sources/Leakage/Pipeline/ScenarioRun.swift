@@ -15,11 +15,14 @@ public struct ScenarioRun: Sendable {
 
   /// Runs the first three steps of `scenario`'s pipeline. `progress` receives the fraction of
   /// the dense spectrum done.
-  public init(_ scenario: Scenario, catalogue: SampleCatalogue, progress: (@Sendable (Double) -> Void)? = nil) throws {
+  public init(
+    _ scenario: Scenario, catalogue: SampleCatalogue, progress: (@Sendable (Double) -> Void)? = nil,
+    status: (@Sendable (String) -> Void)? = nil
+  ) throws {
     let start = Date()
     self.scenario = scenario
     let victim = try scenario.victim(using: catalogue)
-    analysis = try scenario.analysis(of: victim, progress: progress)
+    analysis = try scenario.analysis(of: victim, progress: progress, status: status)
     evaluation = try scenario.evaluate(analysis)
     analysisSeconds = Date().timeIntervalSince(start)
   }
@@ -59,13 +62,16 @@ public struct ScenarioRun: Sendable {
 
   /// Every number of the run as `(snake_case key, value)`: the configuration, the analysis, the
   /// evaluation and (when it ran) the attack. What `bound --json`, `attack --json` and the sweep
-  /// rows print. Numbers that were not computed are null.
+  /// rows print. Numbers that were not computed are null; `label` is null for batches (see
+  /// `labels`); `iterations_done` may be below `iteration_budget` when the attack stopped early
+  /// (see `status`).
   public func fields(targetRMSE: Double = 0.1) -> [(String, JSONValue)] {
     let e = evaluation, v = victim
     var f: [(String, JSONValue)] = [
       ("sample", .string(scenario.sample)), ("model", .string(scenario.model.description)),
-      ("model_summary", .string(v.network.spec.description)), ("weights", .string(v.weights.provenance)),
+      ("model_summary", .string(v.network.summary)), ("weights", .string(v.weights.provenance)),
       ("classes", .integer(v.network.spec.classCount)), ("labels", .array(v.labels.map { .integer($0) })),
+      ("label", v.labels.count == 1 ? .integer(v.labels[0]) : .null),
       ("normalize", v.normalization.map { .string($0.description) } ?? .null),
       ("space", .string(scenario.space.rawValue)), ("perturbation", .string(scenario.perturbation.description)), ("noise_seed", .integer(Int(scenario.noiseSeed))),
       ("ridge", .string(scenario.ridge.description)), ("precision", .string(scenario.precision.rawValue)),
@@ -75,7 +81,8 @@ public struct ScenarioRun: Sendable {
       ("lambda_max_residual", .finite(e.lambdaMaxResidual)), ("lambda_min", .finite(e.lambdaMin)),
       ("lambda_min_estimate", .finite(e.lambdaMinEstimate)), ("lambda_min_residual", .finite(e.lambdaMinResidual)),
       ("rank", e.rank.map { .integer($0) } ?? .null), ("condition", .finite(e.condition)),
-      ("i2f_norm", .finite(e.i2fNorm)), ("i2f_ridge_norm", .finite(e.i2fRidgeNorm)), ("ridge_epsilon", .finite(e.ridge)),
+      ("i2f_norm", .finite(e.i2fNorm)), ("i2f_ridge_norm", .finite(e.i2fRidgeNorm)),
+      ("i2f_ridge_error_bound", .finite(e.ridgeRelativeErrorBound)), ("ridge_epsilon", .finite(e.ridge)),
       ("i2f_lb", .finite(e.lowerBound)), ("i2f_ub", .finite(e.upperBound)), ("i2f_ub_estimate", .finite(e.upperBoundEstimate)),
       ("predicted_rmse", .finite(e.predictedRMSE)), ("predicted_ridge_rmse", .finite(e.predictedRidgeRMSE)),
       ("expected_rmse", .finite(e.expectedRMSE)), ("expected_ridge_rmse", .finite(e.expectedRidgeRMSE)),
@@ -88,7 +95,7 @@ public struct ScenarioRun: Sendable {
     if let a = attack {
       f += [
         ("attack", .string(a.configuration.preset)), ("attack_precision", .string(a.precision.rawValue)),
-        ("iterations", .integer(a.iterations)), ("iteration_budget", .integer(a.configuration.iterations * a.configuration.restarts)),
+        ("iterations_done", .integer(a.iterations)), ("iteration_budget", .integer(a.configuration.iterations * a.configuration.restarts)),
         ("evaluations", .integer(a.evaluations)), ("status", .string(a.status.rawValue)), ("objective", .finite(a.objective)),
         ("rmse", .finite(a.rmse)), ("pixel_rmse", .finite(a.metrics.rmse)), ("psnr", .finite(a.metrics.psnr)),
         ("ssim", .finite(a.metrics.ssim)), ("mse", .finite(a.metrics.mse)), ("label_inferred", .bool(a.labelsInferred)), ("label_correct", .bool(a.labelsCorrect)),

@@ -49,6 +49,9 @@ struct Attack: ParsableCommand {
   @Option(help: "Learning rate ×0.1 at 3/8, 5/8, 7/8 of the run: true or false.")
   var schedule: Bool?
 
+  @Option(help: "L-BFGS iterations per step (PyTorch's max_iter; dlg: 20).")
+  var innerIterations: Int?
+
   @Option(help: "Independent restarts (the lowest objective wins).")
   var restarts: Int?
 
@@ -73,13 +76,14 @@ struct Attack: ParsableCommand {
   func run() throws {
     if listPresets {
       for p in AttackConfiguration.presets {
-        print("\(p.preset.padding(toLength: 8, withPad: " ", startingAt: 0)) \(p.objective.rawValue) · \(p.optimizer.rawValue) lr \(p.learningRate) · \(p.iterations) iterations · TV \(p.totalVariation) · signed \(p.signedGradient) · box \(p.boxed) · schedule \(p.stepSchedule) · start \(p.initialization)")
+        print("\(p.preset.padding(toLength: 8, withPad: " ", startingAt: 0)) \(p.objective.rawValue) · \(p.optimizer.rawValue) lr \(p.learningRate) · \(p.iterations) iterations\(p.optimizer == .lbfgs ? " of up to \(p.innerIterations) L-BFGS steps" : "") · TV \(p.totalVariation) · signed \(p.signedGradient) · box \(p.boxed) · schedule \(p.stepSchedule) · start \(p.initialization)")
         print("         \(AttackConfiguration.presetSources[p.preset] ?? "")")
       }
       return
     }
     let config = try configuration()
     var run = try ScenarioRun(try scenario.scenario(), catalogue: scenario.catalogue())
+    Warnings.print(run.victim.network.warnings)
     var progress = ProgressLine(total: config.iterations * config.restarts)
     try run.runAttack(config, precision: precision, inferLabels: !givenLabels) { p in
       progress.update(p.iteration, "objective \(Table.format(p.objective))  RMSE \(Table.format(p.rmse))")
@@ -144,6 +148,7 @@ struct Attack: ParsableCommand {
     if let box { c.boxed = box }
     if let schedule { c.stepSchedule = schedule }
     if let restarts { c.restarts = restarts }
+    if let innerIterations { c.innerIterations = innerIterations }
     if let start { c.initialization = start }
     c.seed = attackSeed
     return try c.validated()

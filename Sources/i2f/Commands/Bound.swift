@@ -35,7 +35,12 @@ struct Bound: ParsableCommand {
   func run() throws {
     var s = try scenario.scenario()
     s.precision = precision
-    let run = try ScenarioRun(s, catalogue: scenario.catalogue())
+    let started = Date()
+    let run = try ScenarioRun(s, catalogue: scenario.catalogue(), status: { line in
+      let seconds = String(format: "%6.1f", Date().timeIntervalSince(started))
+      FileHandle.standardError.write(Data("  [\(seconds) s] \(line)\n".utf8))
+    })
+    Warnings.print(run.victim.network.warnings)
     let spectrum = try singularValues(run.analysis)
     if let save { try write(run, to: save) }
     if json {
@@ -89,7 +94,7 @@ struct Bound: ParsableCommand {
     let r = run.evaluation, s = run.scenario, victim = run.victim
     let dense = r.rank != nil
     var t = Table()
-    t.add("model", victim.network.spec.description, "weights: \(victim.weights.provenance)")
+    t.add("model", victim.network.summary, "weights: \(victim.weights.provenance)")
     t.add("sample", s.sample, "dx = \(r.inputCount), dθ = \(r.parameterCount), labels \(victim.labels)")
     t.add("perturbation", s.perturbation.label)
     t.add("loss", r.loss)
@@ -117,8 +122,9 @@ struct Bound: ParsableCommand {
       t.add("σ for RMSE \(Table.format(targetRMSE))", r.sigma(forTargetRMSE: targetRMSE), "Gaussian noise level")
     } else {
       t.add("upper bound", r.upperBoundEstimate, "estimate ‖J·δ‖/(λmin estimate); not a bound")
-      t.add("predicted RMSE (ridge)", r.predictedRidgeRMSE, "‖I2F_ε‖/√dx")
-      if let e = r.expectedRidgeRMSE { t.add("expected RMSE (ridge)", e, "√(σ²·tr((J·Jᵀ + εI)⁻¹)/dx), Hutchinson estimate") }
+      t.add("predicted RMSE (ridge)", r.predictedRidgeRMSE,
+            "‖I2F_ε‖/√dx" + (r.ridgeRelativeErrorBound.map { ", relative error ≤ \(Table.format($0))" } ?? ""))
+      if let e = r.expectedRidgeRMSE { t.add("expected RMSE (ridge)", e, "√(σ²·tr((J·Jᵀ + εI)⁻¹)/dx), Hutch++ estimate") }
       t.add("σ for RMSE \(Table.format(targetRMSE))", r.ridgeSigma(forTargetRMSE: targetRMSE), "Gaussian noise level (ridge trace)")
     }
     t.add("method", r.method, r.iterations > 0 ? "\(r.iterations) solver iterations\(r.converged ? "" : ", NOT converged")" : "")

@@ -40,9 +40,11 @@ struct Train: ParsableCommand {
   func run() throws {
     let opt = optimizer
     let set = try dataOptions.catalogue().dataset(named: dataset)
-    var spec = ModelSpec(modelOptions.model, inputShape: set.imageShape, classCount: max(set.classCount, 2), hiddenWidth: modelOptions.width)
+    var spec = ModelSpec(modelOptions.model, inputShape: set.imageShape, classCount: max(set.classCount, 2), hiddenWidth: modelOptions.width,
+                         stem: modelOptions.stem ?? .cifar)
     spec.normalization = normalize
     let network = try spec.makeNetwork()
+    Warnings.print(network.warnings)
     let start = try modelOptions.weightSource().weights(for: network)
     var config = TrainingConfiguration()
     config.optimizer = opt

@@ -12,6 +12,7 @@ extension InputSpace: ExpressibleByArgument {}
 extension AttackConfiguration.Objective: ExpressibleByArgument {}
 extension AttackConfiguration.Optimizer: ExpressibleByArgument {}
 extension TrainingConfiguration.Optimizer: ExpressibleByArgument {}
+extension ResNetStem: ExpressibleByArgument {}
 
 /// Transforms for `@Option(transform:)` that keep the parsing types' error messages.
 enum Parse {

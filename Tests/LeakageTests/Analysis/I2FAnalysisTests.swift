@@ -86,6 +86,9 @@ struct I2FAnalysisTests {
     #expect(e1.i2fNorm == nil && e1.rank == nil)
     #expect(Self.relative(try #require(e1.lowerBound), try #require(e2.lowerBound)) < 1e-5)
     #expect(e2.i2fNorm != nil && e2.rank != nil && e2.predictedImages != nil)
+    // The lower-bound method stops at the λmax stage.
+    let lowerBoundOnly = try products.withSpectrum(.lowerBound, ridge: scenario.ridge)
+    #expect(!lowerBoundOnly.isComplete && lowerBoundOnly.lambdaMax == quick.lambdaMax)
   }
 
   @Test(arguments: [Architecture.mlp, .convnet5, .lenet5])

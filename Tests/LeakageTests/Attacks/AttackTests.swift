@@ -53,9 +53,12 @@ struct AttackTests {
       attack.run()
       let gap = (attack.reconstruction - predicted).norm()
       errors.append(gap / i2f)
-      #expect(gap <= 0.2 * i2f, "σ \(scale): ‖x̂ − (x0 + I2F)‖ = \(gap), ‖I2F‖ = \(i2f)")
+      #expect(gap <= 0.01 * i2f, "σ \(scale): ‖x̂ − (x0 + I2F)‖ = \(gap), ‖I2F‖ = \(i2f)")
+      #expect(attack.status == .converged, "σ \(scale): \(attack.status)")
     }
-    #expect(errors[1] <= errors[0] * 1.5, "relative error should not grow as δ shrinks: \(errors)")
+    // Both land within 1% of the prediction; what remains is the optimiser's floor, not the
+    // linearisation (whose error would shrink with δ).
+    #expect(errors.allSatisfy { $0 < 0.01 }, "\(errors)")
   }
 
   @Test func labelInferenceIsRightOnEveryDigit() throws {
@@ -106,7 +109,9 @@ struct AttackTests {
     a.run(); fresh.run()
     #expect(a.isFinished && a.reconstruction == fresh.reconstruction)
     // Restarts are chosen by the attack's own objective, never by similarity to the truth.
-    let finals = a.state.history.filter { $0.iteration == config.iterations || $0.iteration == 2 * config.iterations }
+    // (A trial may stop early, so its final record is its last one.)
+    let finals = (0..<config.restarts).compactMap { t in a.state.history.last { $0.trial == t } }
+    #expect(finals.count == config.restarts)
     #expect(a.state.bestObjective == finals.map(\.objective).min())
   }
 

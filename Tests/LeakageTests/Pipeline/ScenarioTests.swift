@@ -91,7 +91,7 @@ struct ScenarioTests {
     try run.runAttack(config)
     let after = Dictionary(uniqueKeysWithValues: run.fields())
     #expect(after["i2f_norm"] == before["i2f_norm"])
-    #expect(after["status"] == .string("max-iterations") && after["iterations"] == .integer(5))
+    #expect(after["status"] == .string("max-iterations") && after["iterations_done"] == .integer(5))
     for key in ["rmse", "psnr", "ssim", "label_correct", "objective", "attack_seconds"] { #expect(after[key] != nil, "missing \(key)") }
   }
 }
