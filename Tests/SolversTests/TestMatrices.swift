@@ -68,11 +68,12 @@ enum TestMatrices {
   /// `max |U·Uᵀ − I|` over the rows `u_k` of the eigenvector matrix.
   static func orthogonalityError(_ e: SymmetricEigendecomposition) -> Double {
     let n = e.dimension
+    let u = e.eigenvectors
     var worst = 0.0
     for i in 0..<n {
       for j in i..<n {
         var s = 0.0
-        for k in 0..<n { s += e.eigenvectors[i * n + k] * e.eigenvectors[j * n + k] }
+        for k in 0..<n { s += u[i * n + k] * u[j * n + k] }
         worst = max(worst, abs(s - (i == j ? 1 : 0)))
       }
     }

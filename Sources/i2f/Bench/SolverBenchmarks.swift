@@ -5,7 +5,7 @@ import Solvers
 /// Benchmarks of the dense symmetric eigensolver alone, on `J·Jᵀ`-like matrices.
 enum SolverBenchmarks {
   static var all: [Benchmark] {
-    [eigh(784, runs: { max(3, $0 / 4) }), eigh(3072, runs: { max(3, $0 / 10) })]
+    [eigh(784, runs: { max(3, $0 / 4) }), eigh(3072, runs: { max(3, $0 / 10) }), apply(3072)]
   }
 
   /// Full eigendecomposition (values and vectors) of an `n × n` SPD matrix with a graded spectrum.
@@ -14,6 +14,18 @@ enum SolverBenchmarks {
               summary: "SymmetricEigendecomposition of an SPD \(n)×\(n) matrix, spectrum graded over 1e8 (F64)") { runs in
       let a = gradedGram(n, seed: 11)
       return try Stopwatch.median(runs: count(runs)) { _ = try SymmetricEigendecomposition(symmetric: a, dimension: n) }
+    }
+  }
+
+  /// One `U·f(Λ)·Uᵀ·b` on a cached decomposition (the I2F solve): `U` is kept as reflectors and
+  /// the tridiagonal eigenvectors, so this reads about `2n²` doubles twice.
+  static func apply(_ n: Int) -> Benchmark {
+    Benchmark(key: "eigh_apply_\(n)_ms", unit: .milliseconds, group: "eigh",
+              summary: "U·f(Λ)·Uᵀ·b on a cached \(n)×\(n) SymmetricEigendecomposition (F64)") { runs in
+      let e = try SymmetricEigendecomposition(symmetric: gradedGram(n, seed: 11), dimension: n)
+      var rng = SeededRandom(seed: 12)
+      let b = (0..<n).map { _ in rng.normal() }
+      return try Stopwatch.median(runs: runs) { _ = try e.apply({ $0 > 1e-12 ? 1 / $0 : 0 }, to: b) }
     }
   }
 
