@@ -132,11 +132,16 @@ public struct AttackConfiguration: Sendable, Codable, Equatable {
 public enum AttackError: Error, Equatable, CustomStringConvertible {
   case invalidOption(String)
   case incompatibleState(String)
+  /// The objective became NaN or infinite at `iteration` (counted over all restarts): the step
+  /// size is too large for this problem, or the gradient overflowed.
+  case diverged(iteration: Int, objective: Double)
 
   public var description: String {
     switch self {
     case .invalidOption(let s): s
     case .incompatibleState(let s): s
+    case let .diverged(iteration, objective):
+      "the attack diverged at iteration \(iteration) (objective is \(objective.isNaN ? "NaN" : "\(objective)")); try a smaller --lr"
     }
   }
 }

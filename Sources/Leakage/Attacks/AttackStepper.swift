@@ -63,6 +63,9 @@ public struct AttackState<S: TensorScalar>: Sendable, Codable, Equatable {
   public var bestObjective: Double?
   public var bestX: [S]?
   public var isFinished = false
+  /// The iteration (over all restarts) at which the objective stopped being finite; the attack
+  /// finishes there.
+  public var divergedAt: Int?
   /// Objective evaluations, line searches included.
   public var evaluations = 0
 
@@ -121,6 +124,11 @@ public struct AttackStepper<S: TensorScalar>: Sendable {
   /// Iterations done over all restarts.
   public var iterationsDone: Int { state.trial * configuration.iterations + state.iteration }
   public var isFinished: Bool { state.isFinished }
+  /// Why the attack stopped early, when its objective became NaN or infinite; its results are
+  /// then meaningless and must not be reported as numbers.
+  public var divergence: AttackError? {
+    state.divergedAt.map { .diverged(iteration: $0, objective: state.objective) }
+  }
   public var objectiveValue: Double { state.objective }
   /// ‖∇x′D‖ at the current x′.
   public var gradientNorm: Double { state.gradient.reduce(0) { $0 + Double($1) * Double($1) }.squareRoot() }
@@ -170,7 +178,16 @@ public struct AttackStepper<S: TensorScalar>: Sendable {
     }
     state.iteration += 1
     record()
+    if stopIfDiverged() { return }
     if state.iteration >= c.iterations { finishTrial() }
+  }
+
+  /// Finishes the attack when the objective is no longer finite; true when it did.
+  private mutating func stopIfDiverged() -> Bool {
+    guard !state.objective.isFinite else { return false }
+    state.divergedAt = iterationsDone
+    state.isFinished = true
+    return true
   }
 
   /// Runs to the end, calling `progress` after every iteration (return false to stop early).
@@ -200,6 +217,7 @@ public struct AttackStepper<S: TensorScalar>: Sendable {
     (state.objective, state.gradient) = objective.evaluate(state.x)
     state.evaluations += 1
     record()
+    _ = stopIfDiverged()
   }
 
   private mutating func finishTrial() {

@@ -150,6 +150,7 @@ struct Attack: ParsableCommand {
       return true
     }
     progress.finish()
+    if let divergence = attack.divergence { throw divergence }
     return Outcome(reconstruction: attack.reconstruction, metrics: attack.metrics(), history: attack.state.history,
                    iterations: attack.iterationsDone, objective: attack.state.bestObjective ?? attack.objectiveValue,
                    evaluations: attack.state.evaluations)
