@@ -17,15 +17,16 @@ import Darwin
 ///
 /// What happens on each path:
 /// - normal return and thrown errors: ``CursesTerminal/close()`` (run by `withTerminal`'s `defer`);
-/// - SIGINT (Ctrl-C) and SIGTERM: `endwin()`, then `_exit(130)` / `_exit(143)`;
+/// - SIGINT (Ctrl-C), SIGTERM and SIGHUP (the terminal closed): `endwin()`, then `_exit(130)` /
+///   `_exit(143)` / `_exit(129)`;
 /// - SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP, SIGABRT: `endwin()`, write where the log is to the
 ///   real standard error, put the previous handler back (the Swift runtime's backtracer, or the
 ///   default) and let it run: a fault re-executes the instruction, a sent signal is raised again.
 /// SIGWINCH and SIGTSTP are left to curses, which handles them only while their disposition is the
-/// default; installing ours for SIGINT/SIGTERM before `newterm` keeps curses from adding its own.
+/// default; installing ours for SIGINT/SIGTERM/SIGHUP before `newterm` keeps curses from adding its own.
 enum TerminalRestoration {
   static let fatalSignals: [Int32] = [SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP, SIGABRT]
-  static let exitSignals: [Int32] = [SIGINT, SIGTERM]
+  static let exitSignals: [Int32] = [SIGINT, SIGTERM, SIGHUP]
   private static let signalSlots = 65
 
   /// Previous actions, indexed by signal number.

@@ -34,6 +34,7 @@ struct Bound: ParsableCommand {
   var json = false
 
   func run() throws {
+    SignalHandling.install()
     let start = Date()
     let s = try scenario.scenario()
     guard let method = LeakageAnalysis.Method(rawValue: method) else {

@@ -34,6 +34,7 @@ struct Train: ParsableCommand {
   var output: String?
 
   func run() throws {
+    SignalHandling.install()
     let arch = try modelOptions.architecture()
     guard let opt = TrainingConfiguration.Optimizer(rawValue: optimizer.lowercased()) else { throw ValidationError("--optimizer must be adam or sgd") }
     let set = try dataOptions.catalogue().dataset(named: dataset)
