@@ -42,7 +42,9 @@ run() {
   [ -f "Fuzz/dictionaries/$name.dict" ] && options+=(-dict="Fuzz/dictionaries/$name.dict")
   [ -f "Fuzz/options/$name" ] && read -r -a extra <"Fuzz/options/$name" && options+=("${extra[@]}")
   # New inputs go to the scratch corpus (the first directory); the committed seeds are read only.
-  ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=0}" "$binary" "${options[@]}" "$work" "Fuzz/corpus/$name" >"$log" 2>&1
+  # Swift's own backtracer is off: libFuzzer reports the crash and saves the input.
+  SWIFT_BACKTRACE=enable=no ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=0}" \
+    "$binary" "${options[@]}" "$work" "Fuzz/corpus/$name" >"$log" 2>&1
   local status=$?
   local runs cov ft units
   runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)

@@ -39,7 +39,7 @@ public enum FileIO {
     let ok: Bool = bytes.withUnsafeBytes { raw in
       guard let base = raw.baseAddress else { return true }
       while written < raw.count {
-        let n = write(fd, base + written, Swift.min(raw.count - written, writeChunk))
+        let n = write(fd, base + written, raw.count - written)
         if n < 0 {
           if errno == EINTR { continue }
           return false
@@ -71,9 +71,6 @@ public enum FileIO {
       close(directoryFD)
     }
   }
-
-  /// Bytes handed to one `write` call (progress between calls stays visible to a killer).
-  static let writeChunk = 1 << 20
 
   /// The marker in the names of temporary files: `.NAME.i2f-tmp-PID-RANDOM`.
   public static let temporaryMarker = ".i2f-tmp-"

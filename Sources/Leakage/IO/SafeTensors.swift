@@ -8,8 +8,10 @@ import Foundation
 /// overlap another; any violation is a ``SafeTensorsError`` naming the file, never a crash.
 /// Writing is deterministic and atomic. Compatible with `safetensors.torch.save_file`.
 public struct SafeTensors: Sendable, Equatable {
-  /// The largest header the reader accepts by default (the reference implementation's limit).
-  public static let defaultMaxHeaderBytes = 100_000_000
+  /// The largest header the reader accepts by default: room for ``maxTensorCount`` entries (about
+  /// 100 bytes each). Parsed JSON takes up to about 24 bytes per 2 bytes of text, so this also
+  /// bounds what a hostile header costs (the reference implementation allows 100 MB).
+  public static let defaultMaxHeaderBytes = 16 << 20
   /// The largest file the reader accepts (also bounded by ``MemoryBudget/current``).
   public static let maxFileBytes = 64 << 30
   /// The most tensors one file may hold (large language models hold a few thousand per file).

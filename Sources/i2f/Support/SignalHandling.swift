@@ -30,9 +30,18 @@ enum SignalHandling {
       var received: Int32 = 0
       while sigwait(&set, &received) != 0 {}
       TemporaryFiles.removeAllBeforeExit()
+      // What the command printed so far goes out; then the other threads, still running, are cut
+      // off from the terminal, so the line saying why the command stopped is the last one.
+      fflush(nil)
+      let standardError = dup(2)
+      let null = open("/dev/null", O_WRONLY)
+      if null >= 0 {
+        dup2(null, 1)
+        dup2(null, 2)
+      }
       let name = [SIGINT: "SIGINT", SIGTERM: "SIGTERM", SIGHUP: "SIGHUP"][received] ?? "signal \(received)"
-      let line = (isatty(2) == 1 ? "\n" : "") + "i2f: stopped by \(name)\n"
-      _ = line.withCString { write(2, $0, strlen($0)) }
+      let line = (isatty(standardError) == 1 ? "\n" : "") + "i2f: stopped by \(name)\n"
+      _ = line.withCString { write(standardError, $0, strlen($0)) }
       _exit(128 + received)
     }
   }

@@ -11,7 +11,7 @@ struct AtomicWriteTests {
     defer { try? FileManager.default.removeItem(at: directory) }
     let url = directory.appendingPathComponent("out.bin")
     try FileIO.writeAtomically([1, 2, 3], to: url)
-    let large = (0..<(3 * FileIO.writeChunk + 17)).map { UInt8(truncatingIfNeeded: $0 &* 31) }
+    let large = (0..<(3 << 20) + 17).map { UInt8(truncatingIfNeeded: $0 &* 31) }
     try FileIO.writeAtomically(large, to: url)
     #expect(try [UInt8](Data(contentsOf: url)) == large)
     #expect(IOTestSupport.contents(of: directory) == ["out.bin"])
