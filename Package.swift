@@ -18,6 +18,7 @@ let package = Package(
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
+    .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
   ],
   targets: [
     // MARK: - Layers, each importing only those below it
@@ -32,7 +33,10 @@ let package = Package(
     .target(name: "Solvers", dependencies: ["Autodiff"], swiftSettings: optimised),
 
     /// 3. Models, initialisers, data and tensor files, perturbations, attacks, metrics, I2F.
-    .target(name: "Leakage", dependencies: ["Autodiff", "Solvers", "CZlib"], swiftSettings: optimised),
+    .target(name: "Leakage", dependencies: ["Autodiff", "Solvers", "CZlib", "ONNXProto"], swiftSettings: optimised),
+
+    /// 4. Experiments at scale: sweep plans, the JSONL result store, the runner, reports and plots.
+    .target(name: "Studies", dependencies: ["Leakage"]),
 
     /// 4. The terminal UI: a pure render-to-canvas core and a thin ncurses backend.
     .target(name: "Explorer", dependencies: ["Leakage", "CNCursesW"]),
@@ -40,7 +44,13 @@ let package = Package(
     /// 5. The command-line tool: `explore` (default) and the headless commands.
     .executableTarget(
       name: "i2f",
-      dependencies: ["Explorer", "Leakage", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+      dependencies: ["Explorer", "Leakage", "Studies", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+
+    // MARK: - Generated code
+
+    /// ONNX's protobuf messages, generated from the onnx wheel's onnx.proto by
+    /// Scripts/generate_onnx_proto.sh (committed; `swift build` never runs protoc).
+    .target(name: "ONNXProto", dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")]),
 
     // MARK: - System libraries
 
@@ -53,10 +63,12 @@ let package = Package(
 
     .testTarget(name: "AutodiffTests", dependencies: ["Autodiff"], swiftSettings: optimised),
     .testTarget(name: "SolversTests", dependencies: ["Solvers"], swiftSettings: optimised),
-    .testTarget(name: "LeakageTests", dependencies: ["Leakage"], exclude: ["Fixtures"], swiftSettings: optimised),
+    .testTarget(name: "LeakageTests", dependencies: ["Leakage", "ONNXProto"], exclude: ["Fixtures"], swiftSettings: optimised),
+    /// Also runs the built `i2f` (a sweep killed with SIGKILL and resumed).
+    .testTarget(name: "StudiesTests", dependencies: ["Studies", "i2f"]),
     .testTarget(name: "ExplorerTests", dependencies: ["Explorer"], exclude: ["Snapshots"]),
     /// Runs the built `i2f` executable: headless commands, errors, and the explorer under tmux.
-    .testTarget(name: "EndToEndTests", dependencies: ["i2f"]),
+    .testTarget(name: "EndToEndTests", dependencies: ["i2f"], exclude: ["Fixtures"]),
   ]
 )
 

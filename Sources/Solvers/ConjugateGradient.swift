@@ -1,59 +1,121 @@
 import Autodiff
+import Foundation
 
-/// Solves `(A + ε·I)·z = b` for a symmetric positive semi-definite operator `A` by conjugate
-/// gradients: the matrix-free I2F, `z = (J·Jᵀ + ε·I)⁻¹·J·δ`.
+/// Solves `(A + ε·I)·z = b` for a symmetric positive semi-definite operator `A` by (optionally
+/// preconditioned) conjugate gradients: the matrix-free I2F, `z = (J·Jᵀ + ε·I)⁻¹·J·δ`.
 ///
-/// Stops when the relative residual `‖b − (A + εI)·z‖ / ‖b‖` is at most `tolerance`. The
-/// residual is updated by the usual recurrence; when that says "converged", the true residual is
-/// computed (one extra application) and, if it disagrees, the iteration restarts from it, so the
-/// reported residual is always a true one. A non-positive curvature `pᵀ·(A + εI)·p ≤ 0` (an
-/// indefinite or singular operator) ends the iteration as a breakdown instead of dividing by it.
+/// Stopping rule: the iteration stops when either
+/// - the relative residual `‖b − (A + εI)·z‖ / ‖b‖` is at most ``tolerance`` (the residual is
+///   updated by the usual recurrence; when that says "converged", the true residual is computed —
+///   one extra application — and, if it disagrees, the iteration restarts from it, so a reported
+///   convergence is always on a true residual); or
+/// - ``errorTolerance`` is set and the Hestenes–Stiefel estimate of the relative energy-norm error
+///   `‖x − z_k‖_{A+εI} / ‖x‖_{A+εI}` is at most it. That estimate is
+///   `sqrt((Σ_{i=k−d}^{k−1} δ_i + δ_{k−1}·q/(1 − q)) / bᵀz_k)` with `δ_i = α_i·r_iᵀM⁻¹r_i` over
+///   the last `d =` ``errorEstimateDelay`` steps (the CG–Lanczos / Gauss quadrature identity
+///   `‖e_i‖²_A − ‖e_{i+d}‖²_A = Σ δ_j`) and the tail beyond them extrapolated with the window's
+///   rate of decrease `q` between its two halves (capped at 0.999), so a stagnating phase is not mistaken for
+///   convergence. It estimates the error `d` steps back and so, since the energy error decreases
+///   monotonically, errs on the safe side for the current iterate. For a start at zero,
+///   `bᵀx − bᵀz_k = ‖x − z_k‖²_A` exactly: the quadratic form `bᵀ(A + εI)⁻¹b` (a Hutchinson
+///   sample, the squared I2F norm) has relative error the *square* of this estimate.
+/// For a rigorous 2-norm bound use ``ConjugateGradientResult/solutionErrorBound(lowerEigenvalueBound:)``.
+/// A non-positive curvature `pᵀ·(A + εI)·p ≤ 0` (an indefinite or singular operator) ends the
+/// iteration as a breakdown instead of dividing by it.
 public struct ConjugateGradient: Sendable {
   /// Target relative residual `‖r‖ / ‖b‖`.
   public var tolerance: Double
   /// CG steps allowed; `nil` means `max(2·n, 100)`.
   public var maxIterations: Int?
+  /// Target relative energy-norm error (Hestenes–Stiefel estimate); `nil` stops on the residual only.
+  public var errorTolerance: Double?
+  /// Steps `d` summed by the Hestenes–Stiefel error estimate (larger: closer to the true error).
+  public var errorEstimateDelay: Int
 
-  public init(tolerance: Double = 1e-8, maxIterations: Int? = nil) {
+  public init(tolerance: Double = 1e-8, maxIterations: Int? = nil, errorTolerance: Double? = nil, errorEstimateDelay: Int = 8) {
     self.tolerance = tolerance
     self.maxIterations = maxIterations
+    self.errorTolerance = errorTolerance
+    self.errorEstimateDelay = errorEstimateDelay
   }
 
-  /// Solves `(A + shift·I)·z = b`, starting from `initialGuess` (zero if nil). Throws
+  /// Solves `(A + shift·I)·z = b`, starting from `initialGuess` (zero if nil, or the
+  /// preconditioner's ``SpectralPreconditioner/initialGuess(for:)`` when one is given and no
+  /// guess is), preconditioned by `preconditioner` (built for the same shift). Throws
   /// ``SolverError`` for invalid arguments or operator output, `CancellationError` if cancelled.
   public func solve(
-    _ op: some LinearOperator, rhs b: [Double], shift: Double = 0, initialGuess: [Double]? = nil
+    _ op: some LinearOperator, rhs b: [Double], shift: Double = 0, initialGuess: [Double]? = nil,
+    preconditioner: SpectralPreconditioner? = nil
   ) throws -> ConjugateGradientResult {
     let n = op.dimension
     guard n > 0 else { throw SolverError.invalidArgument("operator dimension is \(n)") }
     guard tolerance > 0, tolerance.isFinite else { throw SolverError.invalidArgument("tolerance \(tolerance) must be > 0") }
     guard shift >= 0, shift.isFinite else { throw SolverError.invalidArgument("shift \(shift) must be finite and ≥ 0") }
+    if let errorTolerance, !(errorTolerance > 0) {
+      throw SolverError.invalidArgument("errorTolerance \(errorTolerance) must be > 0")
+    }
+    guard errorEstimateDelay >= 1 else { throw SolverError.invalidArgument("errorEstimateDelay \(errorEstimateDelay) must be ≥ 1") }
     let limit = maxIterations ?? max(2 * n, 100)
     guard limit >= 0 else { throw SolverError.invalidArgument("maxIterations \(limit) must be ≥ 0") }
     try SolverError.check(b, count: n, argument: "right-hand side")
     if let initialGuess { try SolverError.check(initialGuess, count: n, argument: "initial guess") }
+    if let preconditioner {
+      guard preconditioner.dimension == n else {
+        throw SolverError.dimensionMismatch(argument: "preconditioner", expected: n, actual: preconditioner.dimension)
+      }
+      guard preconditioner.shift == shift else {
+        throw SolverError.invalidArgument("preconditioner built for shift \(preconditioner.shift), system has \(shift)")
+      }
+    }
 
     let bNorm = norm(b)
     guard bNorm > 0 else {
       return ConjugateGradientResult(
         solution: [Double](repeating: 0, count: n), iterations: 0, applications: 0,
-        relativeResidual: 0, termination: .converged)
+        relativeResidual: 0, residualNorm: 0, shift: shift, energyErrorEstimate: 0, relativeEnergyErrorEstimate: 0,
+        termination: .converged)
     }
+    func precondition(_ r: [Double]) -> [Double] { preconditioner?.apply(r) ?? r }
     var applications = 0
-    var z = initialGuess ?? [Double](repeating: 0, count: n)
+    let start = initialGuess ?? preconditioner?.initialGuess(for: b)
+    var z = start ?? [Double](repeating: 0, count: n)
     var r = b
-    if initialGuess != nil {
+    if let start {
       try Task.checkCancellation()
-      axpy(-1, try op.checkedApply(z, shift: shift), &r)
+      axpy(-1, try op.checkedApply(start, shift: shift), &r)
       applications += 1
     }
     var rr = dot(r, r)
-    var p = r
+    var s = precondition(r)
+    var gamma = dot(r, s)
+    var p = s
     var iterations = 0
     var termination = ConjugateGradientResult.Termination.maxIterations
     var residualIsExact = true
+    // α_i·γ_i of the last steps, for the Hestenes–Stiefel estimate.
+    var decrements: [Double] = []
+    func energyError() -> Double {
+      // The window's sum (the error d steps back, less its tail) plus that tail extrapolated
+      // geometrically from the window's rate of decrease: stagnation (rate near 1) makes the
+      // estimate large instead of letting a short window underestimate the error.
+      let window = Array(decrements.suffix(errorEstimateDelay))
+      let half = window.count / 2
+      let early = window.prefix(half).reduce(0, +), late = window.suffix(half).reduce(0, +)
+      guard half > 0, early > 0, late > 0 else { return window.reduce(0, +).squareRoot() }
+      // Mean rate per step between the window's halves (CG's decrements oscillate step to step).
+      let rate = min(Foundation.pow(late / early, 1 / Double(window.count - half)), 0.999)
+      return (window.reduce(0, +) + window.last! * rate / (1 - rate)).squareRoot()
+    }
+    func relativeEnergyError() -> Double {
+      let energy = dot(b, z)  // ≈ ‖x‖²_A once z is close
+      return energy > 0 ? energyError() / energy.squareRoot() : .infinity
+    }
 
     while true {
+      if let errorTolerance, decrements.count >= errorEstimateDelay, relativeEnergyError() <= errorTolerance {
+        termination = .errorEstimateConverged
+        break
+      }
       if rr.squareRoot() <= tolerance * bNorm {
         // The recurrence says converged: confirm with the true residual.
         if residualIsExact {
@@ -71,7 +133,9 @@ public struct ConjugateGradient: Sendable {
           termination = .converged
           break
         }
-        p = r  // restart from the true residual
+        s = precondition(r)  // restart from the true residual
+        gamma = dot(r, s)
+        p = s
       }
       guard iterations < limit else { break }
       try Task.checkCancellation()
@@ -83,20 +147,24 @@ public struct ConjugateGradient: Sendable {
         termination = .breakdown
         break
       }
-      let step = rr / curvature
+      let step = gamma / curvature
+      decrements.append(step * gamma)
       axpy(step, p, &z)
       axpy(-step, ap, &r)
       residualIsExact = false
-      let rrNext = dot(r, r)
-      let beta = rrNext / rr
-      rr = rrNext
-      // p ← r + β·p
+      rr = dot(r, r)
+      s = precondition(r)
+      let gammaNext = dot(r, s)
+      let beta = gammaNext / gamma
+      gamma = gammaNext
+      // p ← s + β·p
       scale(beta, &p)
-      axpy(1, r, &p)
+      axpy(1, s, &p)
     }
     return ConjugateGradientResult(
       solution: z, iterations: iterations, applications: applications,
-      relativeResidual: rr.squareRoot() / bNorm, termination: termination)
+      relativeResidual: rr.squareRoot() / bNorm, residualNorm: rr.squareRoot(), shift: shift,
+      energyErrorEstimate: energyError(), relativeEnergyErrorEstimate: relativeEnergyError(), termination: termination)
   }
 }
 
@@ -106,6 +174,8 @@ public struct ConjugateGradientResult: Sendable {
   public enum Termination: Sendable, Equatable {
     /// The relative residual reached the tolerance.
     case converged
+    /// The Hestenes–Stiefel estimate of the relative energy-norm error reached `errorTolerance`.
+    case errorEstimateConverged
     /// The iteration limit was reached first.
     case maxIterations
     /// `pᵀ·(A + εI)·p ≤ 0`: the operator is not positive definite on the Krylov space.
@@ -120,8 +190,25 @@ public struct ConjugateGradientResult: Sendable {
   public let applications: Int
   /// `‖b − (A + εI)·z‖ / ‖b‖` (by recurrence, confirmed exactly whenever it met the tolerance).
   public let relativeResidual: Double
+  /// `‖b − (A + εI)·z‖`, the absolute residual.
+  public let residualNorm: Double
+  /// The shift `ε` of the solved system.
+  public let shift: Double
+  /// Hestenes–Stiefel estimate of the energy-norm error `‖x − z‖_{A+εI}` (see ``ConjugateGradient``);
+  /// its square estimates the error of the quadratic form `bᵀz` when the start was zero.
+  public let energyErrorEstimate: Double
+  /// ``energyErrorEstimate`` relative to `sqrt(bᵀz) ≈ ‖x‖_{A+εI}` (infinite while `bᵀz ≤ 0`).
+  public let relativeEnergyErrorEstimate: Double
   /// Why the iteration stopped.
   public let termination: Termination
-  /// Whether the tolerance was met.
-  public var converged: Bool { termination == .converged }
+  /// Whether a stopping criterion (residual or error estimate) was met.
+  public var converged: Bool { termination == .converged || termination == .errorEstimateConverged }
+
+  /// A rigorous bound on `‖x − z‖₂` given a lower bound `λ` on the smallest eigenvalue of `A`
+  /// (e.g. `θ − ‖r‖` of Lanczos' smallest Ritz pair, or 0 for a PSD `A` with `ε > 0`):
+  /// `‖(A + εI)⁻¹·r‖ ≤ ‖r‖ / (λ + ε)`; infinite when `λ + ε ≤ 0`.
+  public func solutionErrorBound(lowerEigenvalueBound lambda: Double) -> Double {
+    let floor = lambda + shift
+    return floor > 0 ? residualNorm / floor : .infinity
+  }
 }

@@ -27,9 +27,12 @@ public struct HutchinsonTraceEstimator: Sendable {
     self.solver = solver
   }
 
-  /// Estimates `tr((op + shift·I)⁻¹)`. Throws ``SolverError`` for invalid options or operator
-  /// output, `CancellationError` if the task is cancelled.
-  public func traceOfInverse(of op: some LinearOperator, shift: Double = 0) throws -> HutchinsonResult {
+  /// Estimates `tr((op + shift·I)⁻¹)`, each probe's solve preconditioned by `preconditioner` if
+  /// given. Throws ``SolverError`` for invalid options or operator output, `CancellationError` if
+  /// the task is cancelled.
+  public func traceOfInverse(
+    of op: some LinearOperator, shift: Double = 0, preconditioner: SpectralPreconditioner? = nil
+  ) throws -> HutchinsonResult {
     let n = op.dimension
     guard n > 0 else { throw SolverError.invalidArgument("operator dimension is \(n)") }
     guard probeCount >= 2 else { throw SolverError.invalidArgument("probeCount \(probeCount) must be ≥ 2") }
@@ -48,7 +51,7 @@ public struct HutchinsonTraceEstimator: Sendable {
     while probes < probeCount {
       try Task.checkCancellation()
       let z = rng.rademacherVector(count: n)
-      let solve = try solver.solve(op, rhs: z, shift: shift)
+      let solve = try solver.solve(op, rhs: z, shift: shift, preconditioner: preconditioner)
       iterations += solve.iterations
       allConverged = allConverged && solve.converged
       let sample = dot(z, solve.solution)

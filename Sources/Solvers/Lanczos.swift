@@ -1,17 +1,24 @@
 import Autodiff
 
-/// Extremal eigenpairs of a symmetric operator by the Lanczos iteration with full
-/// reorthogonalisation: `λmax` and `λmin` of `J·Jᵀ` (the I2F bounds) and the top or bottom few
-/// Ritz pairs, matrix-free.
+/// Extremal eigenpairs of a symmetric operator by the thick-restart Lanczos iteration (Wu and
+/// Simon) with full reorthogonalisation in a bounded window: `λmax` and `λmin` of `J·Jᵀ` (the I2F
+/// bounds) and the top or bottom few Ritz pairs, matrix-free, in `O(maxBasisVectors · n)` memory.
 ///
-/// Each step applies the operator once, orthogonalises the result against the whole basis twice
-/// (classical Gram–Schmidt, "twice is enough"), and solves the small tridiagonal matrix `T` with
-/// the same QL/QR code as the dense eigensolver. A Ritz pair `(θ, y)` counts as converged when its
-/// residual `‖A·y − θ·y‖ = β·|last component of T's eigenvector|` is at most
-/// `tolerance · max|θ|`; the eigenvalue error is then at most that residual (and usually about its
-/// square over the gap). If the Krylov space becomes invariant before that (e.g. repeated
-/// eigenvalues, which one start vector cannot resolve), the iteration restarts with a new random
-/// vector orthogonal to the basis, so multiplicities are found too.
+/// Each step applies the operator once and orthogonalises the result against the whole window
+/// twice (classical Gram–Schmidt, "twice is enough"), which also gives the projected matrix
+/// `H = Vᵀ·A·V` column by column. When the window holds ``maxBasisVectors`` vectors, it is
+/// compressed to the wanted Ritz vectors plus as many of their neighbours (the thick restart) and
+/// the last residual direction, and the iteration goes on from there. A Ritz pair `(θ, y)` counts
+/// as converged when its residual `‖A·y − θ·y‖ = β·|last component of H's eigenvector|` is at most
+/// `tolerance · max|θ|`. If the Krylov space becomes invariant before that (e.g. repeated
+/// eigenvalues, which one start vector cannot resolve), the iteration continues from a new random
+/// vector orthogonal to the window, so multiplicities are found too.
+///
+/// Accuracy: for a symmetric `A` and a unit `y`, some eigenvalue `λ` satisfies
+/// `|λ − θ| ≤ ‖A·y − θ·y‖`, and `≤ ‖A·y − θ·y‖² / gap` when no other eigenvalue is within `gap`
+/// of `θ`. With ``verifiesResiduals`` (the default) each returned pair carries that residual
+/// computed from `A·y` itself (``RitzPair/residualNorm``), so the bound holds whatever rounding
+/// did to the recurrence; see ``RitzPair/errorBound(gap:)``.
 public struct Lanczos: Sendable {
   /// How many of the largest eigenvalues to return (in descending order).
   public var largestCount: Int
@@ -21,16 +28,30 @@ public struct Lanczos: Sendable {
   /// So a small eigenvalue is accurate to about `tolerance·λmax` in absolute terms (usually much
   /// better, the error being close to the residual squared over the gap).
   public var tolerance: Double
-  /// Operator applications allowed; `nil` means `min(n, 300)`. Never more than `n` are used.
+  /// Operator applications allowed (not counting residual verification); `nil` means 300.
   public var maxIterations: Int?
   /// Seed of the random start vector (and of restart vectors).
   public var seed: UInt64
-  /// Whether to form the Ritz vectors (costs one small GEMM with the basis).
+  /// Whether to return the Ritz vectors.
   public var computesVectors: Bool
+  /// Basis vectors of length `n` held at once; `nil` means ``defaultMaxBasisVectors``. Must exceed
+  /// the number of wanted pairs by at least 2 (unless it is `n`, which needs no restart).
+  public var maxBasisVectors: Int?
+  /// Bytes the iteration may allocate (``memoryEstimate(dimension:)``); `nil` means no limit.
+  public var memoryBudget: Int?
+  /// Whether to compute `‖A·y − θ·y‖` of every returned pair from a fresh application of the
+  /// operator (one per pair), instead of trusting the recurrence's estimate.
+  public var verifiesResiduals: Bool
+
+  /// The window used when ``maxBasisVectors`` is `nil`: `min(n, max(64, 2·wanted + 16))`.
+  public static func defaultMaxBasisVectors(dimension n: Int, wanted: Int) -> Int {
+    min(n, max(64, 2 * wanted + 16))
+  }
 
   public init(
     largest: Int = 1, smallest: Int = 1, tolerance: Double = 1e-10, maxIterations: Int? = nil,
-    seed: UInt64 = 0, computesVectors: Bool = false
+    seed: UInt64 = 0, computesVectors: Bool = false, maxBasisVectors: Int? = nil, memoryBudget: Int? = nil,
+    verifiesResiduals: Bool = true
   ) {
     largestCount = largest
     smallestCount = smallest
@@ -38,170 +59,169 @@ public struct Lanczos: Sendable {
     self.maxIterations = maxIterations
     self.seed = seed
     self.computesVectors = computesVectors
+    self.maxBasisVectors = maxBasisVectors
+    self.memoryBudget = memoryBudget
+    self.verifiesResiduals = verifiesResiduals
   }
 
-  /// Runs Lanczos on `op` (assumed symmetric). Throws ``SolverError`` for invalid options or
-  /// operator output, `CancellationError` if the task is cancelled. Not converging within
-  /// ``maxIterations`` is not an error: the result says so.
+  /// The window size used for an operator of dimension `n`.
+  public func basisSize(dimension n: Int) -> Int {
+    min(n, maxBasisVectors ?? Self.defaultMaxBasisVectors(dimension: n, wanted: largestCount + smallestCount))
+  }
+
+  /// Columns of the basis rebuilt at once by a thick restart (bounds that step's scratch).
+  static let restartColumnBlock = 512
+
+  /// Upper bound on the bytes ``eigenpairs(of:)`` allocates for an operator of dimension `n` (not
+  /// counting what the operator itself allocates): the window of `m` basis vectors, a few work
+  /// vectors, the projected `m × m` problem and its eigensolver, the restart scratch, and the
+  /// returned Ritz vectors.
+  public func memoryEstimate(dimension n: Int) -> Int {
+    let m = basisSize(dimension: n)
+    let wanted = largestCount + smallestCount
+    let vectors = m * n + 6 * n + m * Swift.min(n, Self.restartColumnBlock) + 2 * wanted * n
+    let projected = 12 * m * m + 16 * m
+    return 8 * (vectors + projected)
+  }
+
+  /// Runs Lanczos on `op` (assumed symmetric). Throws ``SolverError`` for invalid options,
+  /// operator output, or an estimate above ``memoryBudget`` (before allocating anything), and
+  /// `CancellationError` if the task is cancelled. Not converging within ``maxIterations`` is not
+  /// an error: the result says so, and every pair still carries its residual.
   public func eigenpairs(of op: some LinearOperator) throws -> LanczosResult {
     let n = op.dimension
     guard n > 0 else { throw SolverError.invalidArgument("operator dimension is \(n)") }
-    guard largestCount >= 0, smallestCount >= 0, largestCount + smallestCount > 0,
-      largestCount <= n, smallestCount <= n
-    else {
+    let wanted = largestCount + smallestCount
+    guard largestCount >= 0, smallestCount >= 0, wanted > 0, largestCount <= n, smallestCount <= n else {
       throw SolverError.invalidArgument(
         "Lanczos needs 0…\(n) largest and smallest eigenvalues, not \(largestCount) and \(smallestCount) (and not none)")
     }
     guard tolerance > 0, tolerance.isFinite else { throw SolverError.invalidArgument("tolerance \(tolerance) must be > 0") }
-    let limit = min(n, maxIterations ?? 300)
+    let limit = maxIterations ?? 300
     guard limit > 0 else { throw SolverError.invalidArgument("maxIterations \(limit) must be > 0") }
-    // Enough Ritz values to tell the largest from the smallest ones (all of them when n is small).
-    let needed = min(n, largestCount + smallestCount)
-
-    var rng = SeededRandom(seed: seed)
-    var basis = [Double]()
-    basis.reserveCapacity(limit * n)
-    var alphas = [Double](), betas = [Double]()
-    var q = rng.normalVector(count: n)
-    scale(1 / norm(q), &q)
-    var residualFactor = 0.0
-    var normEstimate = 0.0
-    var converged = false
-
-    while alphas.count < limit {
-      try Task.checkCancellation()
-      let j = alphas.count
-      basis.append(contentsOf: q)
-      var w = try op.checkedApply(q)
-      normEstimate = max(normEstimate, norm(w))
-      var alpha = dot(q, w)
-      axpy(-alpha, q, &w)
-      if j > 0 { Self.subtract(betas[j - 1], row: j - 1, of: basis, dimension: n, from: &w) }
-      for _ in 0..<2 {
-        let h = Self.orthogonalize(&w, against: basis, rows: j + 1, dimension: n)
-        alpha += h[j]
-      }
-      alphas.append(alpha)
-      let beta = norm(w)
-      residualFactor = beta
-
-      let ritz = try Self.ritzPairs(alphas: alphas, betas: betas, vectors: false)
-      let m = j + 1
-      if m >= needed {
-        let order = SymmetricTridiagonalEigensolver.ascendingOrder(ritz.values)
-        let magnitude = max(abs(ritz.values[order[0]]), abs(ritz.values[order[m - 1]]))
-        let requested = order.prefix(smallestCount) + order.suffix(largestCount)
-        converged = requested.allSatisfy { beta * abs(ritz.lastComponent($0)) <= tolerance * magnitude }
-      }
-      if converged || m == limit { break }
-
-      if beta <= 8 * Double.ulpOfOne * Double(n).squareRoot() * normEstimate {
-        // The Krylov space is invariant: continue from a fresh direction orthogonal to it.
-        var restart = rng.normalVector(count: n)
-        scale(1 / norm(restart), &restart)
-        for _ in 0..<2 { _ = Self.orthogonalize(&restart, against: basis, rows: m, dimension: n) }
-        let length = norm(restart)
-        guard length > 0.5 else { break }  // the basis already spans everything (numerically)
-        scale(1 / length, &restart)
-        betas.append(0)
-        q = restart
-      } else {
-        betas.append(beta)
-        q = w
-        scale(1 / beta, &q)
+    let m = basisSize(dimension: n)
+    guard m >= 1, m == n || m >= min(n, wanted) + 2 else {
+      throw SolverError.invalidArgument(
+        "maxBasisVectors \(maxBasisVectors ?? m) must exceed the \(wanted) wanted Ritz pairs by at least 2")
+    }
+    if let memoryBudget {
+      let required = memoryEstimate(dimension: n)
+      guard required <= memoryBudget else {
+        throw SolverError.memoryBudgetExceeded(what: "Lanczos with \(m) basis vectors of length \(n)", required: required, budget: memoryBudget)
       }
     }
 
-    let m = alphas.count
-    let ritz = try Self.ritzPairs(alphas: alphas, betas: betas, vectors: computesVectors)
-    let order = SymmetricTridiagonalEigensolver.ascendingOrder(ritz.values)
-    let largestIndices = Array(order.suffix(min(largestCount, m)).reversed())
-    let smallestIndices = Array(order.prefix(min(smallestCount, m)))
+    var window = LanczosWindow(dimension: n, capacity: m)
+    var rng = SeededRandom(seed: seed)
+    var start = rng.normalVector(count: n)
+    scale(1 / norm(start), &start)
+    window.append(start)
+
+    var applications = 0, restarts = 0
+    var normEstimate = 0.0
+    var residualNorm = 0.0  // β: ‖w‖ after orthogonalising A·v_last
+    var residual = [Double]()
+    var converged = false
+    var ritz = ProjectedEigenpairs.empty
+
+    while true {
+      try Task.checkCancellation()
+      // Expand: w = A·v_last, orthogonalised against the window; its coefficients are column
+      // `last` of H.
+      let last = window.count - 1
+      var w = try op.checkedApply(window.vector(last))
+      applications += 1
+      normEstimate = max(normEstimate, norm(w))
+      window.orthogonalizeRecordingColumn(&w)
+      residualNorm = norm(w)
+      residual = w
+
+      let j = window.count
+      let full = j == m
+      if j >= min(wanted, n) || full || applications >= limit {
+        ritz = try window.projectedEigenpairs()
+        converged = ritz.converged(smallest: smallestCount, largest: largestCount, residualNorm: residualNorm, tolerance: tolerance)
+      }
+      if converged || applications >= limit { break }
+
+      // The next direction: the residual, or a fresh one if the Krylov space is invariant.
+      var next: [Double]
+      let invariant = residualNorm <= 8 * Double.ulpOfOne * Double(n).squareRoot() * normEstimate
+      if invariant {
+        next = rng.normalVector(count: n)
+        scale(1 / norm(next), &next)
+      } else {
+        next = residual
+        scale(1 / residualNorm, &next)
+      }
+      if full {
+        guard m < n else { break }  // the window spans everything: H's eigenpairs are exact
+        let keep = Self.restartSelection(ritz.values.count, smallest: smallestCount, largest: largestCount, capacity: m)
+        window.restart(keeping: keep, of: ritz)
+        restarts += 1
+      }
+      if invariant {
+        window.orthogonalize(&next)
+        window.orthogonalize(&next)
+        let length = norm(next)
+        guard length > 0.5 else { break }  // the window already spans the space (numerically)
+        scale(1 / length, &next)
+      }
+      window.append(next)
+    }
+
+    // The requested pairs, their vectors, and (optionally) their true residuals.
+    let order = ritz.ascendingOrder
+    let largestIndices = Array(order.suffix(min(largestCount, order.count)).reversed())
+    let smallestIndices = Array(order.prefix(min(smallestCount, order.count)))
+    let requested = Array(Set(largestIndices + smallestIndices)).sorted()
     var vectors: [Int: [Double]] = [:]
-    if computesVectors {
-      let wanted = Array(Set(largestIndices + smallestIndices))
-      let formed = Self.ritzVectors(wanted, eigenvectorsOfT: ritz.vectors, steps: m, basis: basis, dimension: n)
-      for (index, vector) in zip(wanted, formed) { vectors[index] = vector }
+    var verified: [Int: Double] = [:]
+    if computesVectors || verifiesResiduals {
+      let formed = window.ritzVectors(requested, of: ritz)
+      for (index, y) in zip(requested, formed) {
+        if verifiesResiduals {
+          try Task.checkCancellation()
+          var r = try op.checkedApply(y)
+          axpy(-ritz.values[index], y, &r)
+          verified[index] = norm(r)
+        }
+        if computesVectors { vectors[index] = y }
+      }
     }
     func pair(_ k: Int) -> RitzPair {
-      RitzPair(value: ritz.values[k], residualEstimate: residualFactor * abs(ritz.lastComponent(k)), vector: vectors[k])
+      let estimate = residualNorm * abs(ritz.lastComponent(k))
+      return RitzPair(
+        value: ritz.values[k], residualEstimate: estimate, residualNorm: verified[k] ?? estimate,
+        isResidualVerified: verified[k] != nil, vector: vectors[k])
     }
     return LanczosResult(
-      largest: largestIndices.map(pair), smallest: smallestIndices.map(pair), iterations: m, converged: converged)
+      largest: largestIndices.map(pair), smallest: smallestIndices.map(pair), iterations: applications,
+      converged: converged, restarts: restarts, basisCapacity: m, peakBasisVectors: window.peakCount,
+      residualApplications: verified.count)
   }
 
-  // MARK: - Pieces
-
-  /// Eigenvalues of `T = tridiag(betas, alphas, betas)` with either all eigenvectors (rows of an
-  /// `m × m` matrix) or only their last components.
-  private struct TridiagonalRitz {
-    var values: [Double]
-    var vectors: [Double]
-    var full: Bool
-    func lastComponent(_ k: Int) -> Double {
-      full ? vectors[k * values.count + values.count - 1] : vectors[k]
+  /// Which Ritz pairs (indices into ascending order) survive a thick restart: the wanted ones
+  /// and, split between the wanted ends, about half of the remaining room, leaving at least two
+  /// free slots in the window.
+  static func restartSelection(_ count: Int, smallest: Int, largest: Int, capacity m: Int) -> (low: Int, high: Int) {
+    let wanted = min(smallest, count) + min(largest, count)
+    let extra = max(0, (m - 2 - wanted) / 2)
+    var low = smallest, high = largest
+    if smallest > 0 && largest > 0 {
+      low += extra / 2
+      high += extra - extra / 2
+    } else if smallest > 0 {
+      low += extra
+    } else {
+      high += extra
     }
-  }
-
-  private static func ritzPairs(
-    alphas: [Double], betas: [Double], vectors full: Bool
-  ) throws -> TridiagonalRitz {
-    let m = alphas.count
-    var d = alphas
-    var e = Array(betas.prefix(m - 1))
-    // All eigenvectors of T (rows of an m×m matrix), or only their last components: the m×1
-    // column e_{m−1} of the identity, rotated along.
-    let columns = full ? m : 1
-    var z = [Double](repeating: 0, count: m * columns)
-    try ColumnBlockedMatrix.withZeros(rowCount: m, columnCount: columns) { rotated in
-      for i in 0..<m where full || i == m - 1 { rotated[i, full ? i : 0] = 1 }
-      try SymmetricTridiagonalEigensolver.diagonalize(diagonal: &d, offDiagonal: &e, rotating: rotated)
-      z.withUnsafeMutableBufferPointer { rotated.copyRows(Array(0..<m), to: $0.baseAddress!, rowStride: columns) }
+    let room = min(count, m - 2)
+    if low + high > room {
+      low = min(low, room)
+      high = room - low
     }
-    return TridiagonalRitz(values: d, vectors: z, full: full)
-  }
-
-  /// `w −= Σ_i (q_iᵀ·w)·q_i` over the first `rows` basis vectors; returns the coefficients.
-  private static func orthogonalize(_ w: inout [Double], against basis: [Double], rows: Int, dimension n: Int) -> [Double] {
-    var h = [Double](repeating: 0, count: rows)
-    basis.withUnsafeBufferPointer { basis in
-      w.withUnsafeMutableBufferPointer { w in
-        let Q = basis.baseAddress!, W = w.baseAddress!
-        for i in 0..<rows { h[i] = VectorKernels.dot(Q + i * n, W, count: n) }
-        for i in 0..<rows { VectorKernels.axpy(-h[i], Q + i * n, W, count: n) }
-      }
-    }
-    return h
-  }
-
-  private static func subtract(_ c: Double, row: Int, of basis: [Double], dimension n: Int, from w: inout [Double]) {
-    basis.withUnsafeBufferPointer { basis in
-      w.withUnsafeMutableBufferPointer { w in
-        VectorKernels.axpy(-c, basis.baseAddress! + row * n, w.baseAddress!, count: n)
-      }
-    }
-  }
-
-  /// `y_k = Σ_r Z[r, k]·q_r` for the requested `k`, as one GEMM with the basis.
-  private static func ritzVectors(
-    _ indices: [Int], eigenvectorsOfT z: [Double], steps m: Int, basis: [Double], dimension n: Int
-  ) -> [[Double]] {
-    guard !indices.isEmpty else { return [] }
-    var selected = [Double](repeating: 0, count: indices.count * m)
-    for (row, k) in indices.enumerated() {
-      for r in 0..<m { selected[row * m + r] = z[k * m + r] }
-    }
-    var y = [Double](repeating: 0, count: indices.count * n)
-    selected.withUnsafeBufferPointer { s in
-      basis.withUnsafeBufferPointer { q in
-        y.withUnsafeMutableBufferPointer { y in
-          Double.gemm(
-            transposeA: false, transposeB: false, m: indices.count, n: n, k: m,
-            alpha: 1, a: s.baseAddress!, lda: m, b: q.baseAddress!, ldb: n, beta: 0, c: y.baseAddress!, ldc: n)
-        }
-      }
-    }
-    return (0..<indices.count).map { Array(y[($0 * n)..<(($0 + 1) * n)]) }
+    return (low, high)
   }
 }
 
@@ -209,10 +229,25 @@ public struct Lanczos: Sendable {
 public struct RitzPair: Sendable {
   /// The Ritz value θ.
   public let value: Double
-  /// `‖A·y − θ·y‖` for the unit Ritz vector `y` (exact in exact arithmetic).
+  /// `β·|s_last|`: the residual `‖A·y − θ·y‖` predicted by the Lanczos recurrence (exact in exact
+  /// arithmetic; what the convergence test uses).
   public let residualEstimate: Double
+  /// `‖A·y − θ·y‖` for the unit Ritz vector `y`, computed from a fresh `A·y` when
+  /// ``isResidualVerified``, else equal to ``residualEstimate``. Some eigenvalue of `A` lies
+  /// within this distance of θ.
+  public let residualNorm: Double
+  /// Whether ``residualNorm`` was computed from `A·y` (see ``Lanczos/verifiesResiduals``).
+  public let isResidualVerified: Bool
   /// The unit Ritz vector `y`, if vectors were requested.
   public let vector: [Double]?
+
+  /// A bound on `|λ − θ|` for the eigenvalue `λ` of `A` nearest to θ: `‖r‖`, improved to
+  /// `‖r‖²/gap` when the caller knows that no other eigenvalue lies within `gap` of θ (e.g. the
+  /// distance to the next Ritz value, once that has converged too).
+  public func errorBound(gap: Double? = nil) -> Double {
+    guard let gap, gap > 0 else { return residualNorm }
+    return min(residualNorm, residualNorm * residualNorm / gap)
+  }
 }
 
 /// What ``Lanczos`` found.
@@ -221,13 +256,27 @@ public struct LanczosResult: Sendable {
   public let largest: [RitzPair]
   /// The smallest Ritz pairs, in ascending order.
   public let smallest: [RitzPair]
-  /// Operator applications (= the order of the projected matrix `T`).
+  /// Operator applications of the iteration (the residual checks are counted separately).
   public let iterations: Int
   /// Whether every requested pair met the residual tolerance.
   public let converged: Bool
+  /// Thick restarts performed (0 when the window never filled).
+  public let restarts: Int
+  /// The window size (``Lanczos/basisSize(dimension:)``).
+  public let basisCapacity: Int
+  /// The most basis vectors held at once: never more than ``basisCapacity``.
+  public let peakBasisVectors: Int
+  /// Operator applications spent computing the returned pairs' true residuals.
+  public let residualApplications: Int
 
   /// The largest Ritz value, if requested.
   public var largestEigenvalue: Double? { largest.first?.value }
   /// The smallest Ritz value, if requested.
   public var smallestEigenvalue: Double? { smallest.first?.value }
+  /// `‖A·y − θ·y‖` of the largest Ritz pair: `λmax` lies within this of ``largestEigenvalue``.
+  public var largestResidual: Double? { largest.first?.residualNorm }
+  /// `‖A·y − θ·y‖` of the smallest Ritz pair: some eigenvalue lies within this of
+  /// ``smallestEigenvalue``, so `λmin ≤ smallestEigenvalue + smallestResidual`; with Lanczos'
+  /// Ritz values above `λmin`, `λmin ∈ [θ − ‖r‖, θ]`.
+  public var smallestResidual: Double? { smallest.first?.residualNorm }
 }

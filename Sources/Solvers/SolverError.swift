@@ -16,6 +16,9 @@ public enum SolverError: Error, Equatable, Sendable, CustomStringConvertible {
   case noConvergence(String)
   /// An option or argument is out of its valid range.
   case invalidArgument(String)
+  /// A solver would need more memory (`required` bytes, by its static estimate) than the caller's
+  /// `budget`; thrown before anything large is allocated.
+  case memoryBudgetExceeded(what: String, required: Int, budget: Int)
 
   public var description: String {
     switch self {
@@ -31,6 +34,8 @@ public enum SolverError: Error, Equatable, Sendable, CustomStringConvertible {
       return "no convergence: \(what)"
     case .invalidArgument(let what):
       return "invalid argument: \(what)"
+    case .memoryBudgetExceeded(let what, let required, let budget):
+      return "\(what) needs about \(required) bytes, more than the budget of \(budget) bytes"
     }
   }
 }

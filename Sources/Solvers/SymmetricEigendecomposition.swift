@@ -4,9 +4,9 @@ import Autodiff
 ///
 /// Computed once per (model, sample) for `A = J·Jᵀ`; afterwards every perturbation costs two
 /// matrix–vector products (``coefficients(of:)`` and ``expand(_:)``, or ``apply(_:to:)``).
-/// Method: blocked Householder tridiagonalisation, implicit QL/QR with Wilkinson shifts whose
-/// rotations are applied to the eigenvectors in cache-sized column blocks on all cores, and a GEMM
-/// back-transformation. Backward stable: `‖A·u_k − λ_k·u_k‖` is a small multiple of `n·ε·‖A‖`.
+/// Method: blocked Householder tridiagonalisation, divide and conquer on the tridiagonal matrix
+/// (``TridiagonalDivideAndConquer``: deflation, secular equation, Löwner eigenvectors, GEMM
+/// merges on both cores), and a GEMM back-transformation by blocks of reflectors. Backward stable: `‖A·u_k − λ_k·u_k‖` is a small multiple of `n·ε·‖A‖`.
 public struct SymmetricEigendecomposition: Sendable {
   /// The matrix order `n`.
   public let dimension: Int
@@ -59,15 +59,17 @@ public struct SymmetricEigendecomposition: Sendable {
 
     let reduction = try HouseholderTridiagonalization(symmetric: consume a, dimension: n)
     var values = reduction.diagonal
-    var offDiagonal = reduction.offDiagonal
-    // Eigenvectors of T (rows, sorted by eigenvalue), then u_k = Q·z_k.
+    // Eigenvectors of T (rows), then sorted by eigenvalue, then u_k = Q·z_k.
+    var z = [Double](repeating: 0, count: square)
+    try z.withUnsafeMutableBufferPointer {
+      try TridiagonalDivideAndConquer.diagonalize(diagonal: &values, offDiagonal: reduction.offDiagonal, vectors: $0.baseAddress!)
+    }
+    let order = SymmetricTridiagonalEigensolver.ascendingOrder(values)
     var u = [Double](repeating: 0, count: square)
-    let order = try ColumnBlockedMatrix.withZeros(rowCount: n, columnCount: n) { z in
-      for i in 0..<n { z[i, i] = 1 }
-      try SymmetricTridiagonalEigensolver.diagonalize(diagonal: &values, offDiagonal: &offDiagonal, rotating: z)
-      let order = SymmetricTridiagonalEigensolver.ascendingOrder(values)
-      u.withUnsafeMutableBufferPointer { z.copyRows(order, to: $0.baseAddress!, rowStride: n) }
-      return order
+    z.withUnsafeBufferPointer { z in
+      u.withUnsafeMutableBufferPointer { u in
+        for (k, row) in order.enumerated() { (u.baseAddress! + k * n).update(from: z.baseAddress! + row * n, count: n) }
+      }
     }
     try u.withUnsafeMutableBufferPointer { try reduction.applyQTransposed(toRowsOf: $0.baseAddress!, rowCount: n) }
     eigenvalues = order.map { values[$0] / scale }

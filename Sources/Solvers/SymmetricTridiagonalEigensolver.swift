@@ -5,8 +5,7 @@
 /// smaller diagonal entry (LAPACK's choice, good for graded matrices); 2×2 blocks are solved in
 /// closed form. The rotations are recorded and applied in batches to the rows of a caller's matrix
 /// (see ``PlaneRotationSequence``): starting from the identity, row `k` becomes the eigenvector of
-/// eigenvalue `k`. The dense eigensolver and Lanczos (for its small projected matrix) both use
-/// this one implementation.
+/// eigenvalue `k`. ``TridiagonalDivideAndConquer`` uses it for its small leaf blocks.
 enum SymmetricTridiagonalEigensolver {
   /// Rotations recorded before they are applied in one batch.
   static let batchSize = 1 << 15

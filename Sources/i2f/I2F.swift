@@ -12,6 +12,6 @@ struct I2F: ParsableCommand {
       I2F(δ) = (J Jᵀ)⁻¹ J δ with J = ∂²L/∂x∂θ.
       """,
     version: "0.1.0",
-    subcommands: [Explore.self, Bound.self, Attack.self, Train.self, Bench.self],
+    subcommands: [Explore.self, Bound.self, Attack.self, Train.self, Sweep.self, Report.self, Bench.self],
     defaultSubcommand: Explore.self)
 }

@@ -3,7 +3,7 @@ import Testing
 @testable import Autodiff
 
 /// The im2col + GEMM convolution kernels against direct loops, for every stride/padding the models
-/// use, odd input sizes, several batch sizes and channel counts, in both precisions.
+/// use, dilations, odd input sizes, several batch sizes and channel counts, in both precisions.
 @Suite struct ConvolutionKernelTests {
   // MARK: Reference loops (accumulated in Double)
 
@@ -21,7 +21,7 @@ import Testing
   static func forEachTerm(_ g: Conv2DGeometry, _ body: (Int, Int, Int) -> Void) {
     for n in 0..<g.batch { for o in 0..<g.outChannels { for y in 0..<g.outHeight { for x in 0..<g.outWidth {
       for c in 0..<g.inChannels { for i in 0..<g.kernelHeight { for j in 0..<g.kernelWidth {
-        let iy = y * g.strideH - g.padH + i, ix = x * g.strideW - g.padW + j
+        let iy = y * g.strideH - g.padH + i * g.dilationH, ix = x * g.strideW - g.padW + j * g.dilationW
         if iy >= 0 && iy < g.inHeight && ix >= 0 && ix < g.inWidth {
           body(outputIndex(g, n, o, y, x), inputIndex(g, n, c, iy, ix), weightIndex(g, o, c, i, j))
         }
@@ -65,6 +65,13 @@ import Testing
     Conv2DGeometry(batch: 3, inChannels: 3, inHeight: 7, inWidth: 9, outChannels: 4, kernelHeight: 3, kernelWidth: 5, strideH: 1, strideW: 2, padH: 0, padW: 2),
     // A batch large enough for chunking (with a partial last chunk) and both cores.
     Conv2DGeometry(batch: 41, inChannels: 12, inHeight: 14, inWidth: 14, outChannels: 12, kernelHeight: 5, kernelWidth: 5, strideH: 2, strideW: 2, padH: 2, padW: 2),
+    // Dilations: with stride 1, with a stride that shares their phase, mixed per axis, and on the
+    // direct path (batch ≥ 8) and the wide weight-gradient path (many input channels).
+    Conv2DGeometry(batch: 3, inChannels: 4, inHeight: 9, inWidth: 11, outChannels: 5, kernelHeight: 3, kernelWidth: 3, padH: 2, padW: 2, dilationH: 2, dilationW: 2),
+    Conv2DGeometry(batch: 1, inChannels: 3, inHeight: 10, inWidth: 10, outChannels: 6, kernelHeight: 3, kernelWidth: 3, strideH: 2, strideW: 2, padH: 1, padW: 1, dilationH: 2, dilationW: 2),
+    Conv2DGeometry(batch: 2, inChannels: 2, inHeight: 11, inWidth: 9, outChannels: 3, kernelHeight: 3, kernelWidth: 2, strideH: 3, strideW: 2, padH: 2, padW: 1, dilationH: 2, dilationW: 3),
+    Conv2DGeometry(batch: 12, inChannels: 12, inHeight: 10, inWidth: 10, outChannels: 12, kernelHeight: 3, kernelWidth: 3, strideH: 2, strideW: 1, padH: 2, padW: 2, dilationH: 2, dilationW: 3),
+    Conv2DGeometry(batch: 2, inChannels: 64, inHeight: 8, inWidth: 8, outChannels: 4, kernelHeight: 3, kernelWidth: 3, padH: 2, padW: 2, dilationH: 2, dilationW: 2),
   ]
 
   static func check<T: TensorScalar>(_: T.Type, _ g: Conv2DGeometry, tolerance: Double) {

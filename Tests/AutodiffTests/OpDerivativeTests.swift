@@ -21,6 +21,8 @@ enum OpCases {
     OpCase(name: "tanh", shapes: [[3, 4]]) { $0[0].tanh() },
     OpCase(name: "relu", shapes: [[12]]) { $0[0].relu() },
     OpCase(name: "leaky relu", shapes: [[12]]) { $0[0].leakyRelu(slope: 0.1) },
+    OpCase(name: "softplus", shapes: [[3, 4]]) { ($0[0] * 3).softplus() },
+    OpCase(name: "elu", shapes: [[12]]) { $0[0].elu(alpha: 0.7) },
   ]
 
   static let shapes: [OpCase] = [
@@ -73,6 +75,12 @@ enum OpCases {
     OpCase(name: "conv2d k2×3 s(2,1) p(0,1)", shapes: [[1, 2, 5, 4], [2, 2, 2, 3]]) {
       $0[0].conv2d($0[1], window: Window2D(strideH: 2, strideW: 1, padH: 0, padW: 1))
     },
+    OpCase(name: "conv2d k3 dilation 2 p2 + bias", shapes: [[2, 2, 7, 6], [3, 2, 3, 3], [3]]) {
+      $0[0].conv2d($0[1], bias: $0[2], window: Window2D(stride: 1, padding: 2, dilation: 2))
+    },
+    OpCase(name: "conv2d k3×2 s(2,1) d(2,3)", shapes: [[1, 2, 9, 8], [2, 2, 3, 2]]) {
+      $0[0].conv2d($0[1], window: Window2D(strideH: 2, strideW: 1, padH: 1, padW: 2, dilationH: 2, dilationW: 3))
+    },
     OpCase(name: "conv2dInputGrad", shapes: [[2, 3, 4, 3], [3, 2, 3, 3]]) {
       Variable.conv2dInputGrad($0[0], weight: $0[1], inputSize: (7, 5), window: Window2D(stride: 2, padding: 1))
     },
@@ -87,6 +95,18 @@ enum OpCases {
     OpCase(name: "avg pool 2 s2", shapes: [[2, 2, 6, 4]]) { $0[0].avgPool2d(2) },
     OpCase(name: "avg pool 3 s2 p1", shapes: [[1, 2, 5, 7]]) { $0[0].avgPool2d(3, stride: 2, padding: 1) },
     OpCase(name: "global avg pool", shapes: [[2, 3, 4, 5]]) { $0[0].globalAvgPool2d() },
+    OpCase(name: "max pool 3 s2 p1 ceil", shapes: [[1, 2, 8, 7]]) {
+      $0[0].maxPool2d(Pool2DGeometry(planes: 1, inHeight: 8, inWidth: 7, kernelHeight: 3, kernelWidth: 3, strideH: 2, strideW: 2,
+                                     padH: 1, padW: 1, ceilMode: true))
+    },
+    OpCase(name: "max pool 2×3 dilation 2 asymmetric pads", shapes: [[2, 1, 7, 8]]) {
+      $0[0].maxPool2d(Pool2DGeometry(planes: 1, inHeight: 7, inWidth: 8, kernelHeight: 2, kernelWidth: 3, strideH: 1, strideW: 2,
+                                     padH: 1, padW: 0, padBottom: 0, padRight: 1, dilationH: 2, dilationW: 2))
+    },
+    OpCase(name: "avg pool 3 s2 p1 ceil, padding not counted", shapes: [[1, 2, 7, 8]]) {
+      $0[0].avgPool2d(Pool2DGeometry(planes: 1, inHeight: 7, inWidth: 8, kernelHeight: 3, kernelWidth: 3, strideH: 2, strideW: 2,
+                                     padH: 1, padW: 1, ceilMode: true, countIncludePad: false))
+    },
   ]
 
   static let losses: [OpCase] = [

@@ -3,7 +3,8 @@ import Testing
 @testable import Autodiff
 
 /// The pooling kernels against direct loops: 2×2 stride 2 and 3×3 stride 2 pad 1, even and odd
-/// sizes, ties, and the adjoints.
+/// sizes, ties, ceil mode, asymmetric padding, dilation, averages with and without the padding,
+/// and the adjoints.
 @Suite struct PoolingKernelTests {
   // MARK: Reference loops
 
@@ -12,11 +13,25 @@ import Testing
     var cells: [(Int, Int)] = []
     for i in 0..<g.kernelHeight {
       for j in 0..<g.kernelWidth {
-        let iy = y * g.strideH - g.padH + i, ix = x * g.strideW - g.padW + j
+        let iy = y * g.strideH - g.padH + i * g.dilationH, ix = x * g.strideW - g.padW + j * g.dilationW
         if iy >= 0 && iy < g.inHeight && ix >= 0 && ix < g.inWidth { cells.append((iy, ix)) }
       }
     }
     return cells
+  }
+
+  /// What an average divides by: the window's input cells, or (counting the padding) its cells
+  /// inside the padded input.
+  static func divisor(_ g: Pool2DGeometry, _ y: Int, _ x: Int) -> Double {
+    guard g.countIncludePad else { return Double(window(g, y, x).count) }
+    var count = 0
+    for i in 0..<g.kernelHeight {
+      for j in 0..<g.kernelWidth {
+        let iy = y * g.strideH - g.padH + i * g.dilationH, ix = x * g.strideW - g.padW + j * g.dilationW
+        if iy < g.inHeight + g.padBottom && ix < g.inWidth + g.padRight { count += 1 }
+      }
+    }
+    return Double(count)
   }
 
   static func referenceMaxPool(_ g: Pool2DGeometry, _ input: [Double]) -> (values: [Double], argmax: [Int32]) {
@@ -43,7 +58,7 @@ import Testing
       for y in 0..<g.outHeight {
         for x in 0..<g.outWidth {
           let s = window(g, y, x).reduce(0.0) { $0 + input[(p * g.inHeight + $1.0) * g.inWidth + $1.1] }
-          out.append(s / Double(g.kernelHeight * g.kernelWidth))
+          out.append(s / divisor(g, y, x))
         }
       }
     }
@@ -57,7 +72,7 @@ import Testing
       for y in 0..<g.outHeight {
         for x in 0..<g.outWidth {
           for (iy, ix) in window(g, y, x) {
-            grad[(p * g.inHeight + iy) * g.inWidth + ix] += outputGrad[o] / Double(g.kernelHeight * g.kernelWidth)
+            grad[(p * g.inHeight + iy) * g.inWidth + ix] += outputGrad[o] / divisor(g, y, x)
           }
           o += 1
         }
@@ -77,6 +92,14 @@ import Testing
     // Enough planes to be split across cores.
     Pool2DGeometry(planes: 200, inHeight: 28, inWidth: 28, kernelHeight: 2, kernelWidth: 2, strideH: 2, strideW: 2),
     Pool2DGeometry(planes: 200, inHeight: 15, inWidth: 15, kernelHeight: 3, kernelWidth: 3, strideH: 2, strideW: 2, padH: 1, padW: 1),
+    // Ceil mode (a partial last window; none starting in the trailing padding), asymmetric
+    // padding, dilation, and averages over input cells only.
+    Pool2DGeometry(planes: 2, inHeight: 7, inWidth: 9, kernelHeight: 2, kernelWidth: 2, strideH: 2, strideW: 2, ceilMode: true),
+    Pool2DGeometry(planes: 2, inHeight: 8, inWidth: 7, kernelHeight: 3, kernelWidth: 3, strideH: 2, strideW: 2, padH: 1, padW: 1, ceilMode: true),
+    Pool2DGeometry(planes: 2, inHeight: 6, inWidth: 7, kernelHeight: 3, kernelWidth: 2, strideH: 2, strideW: 1, padH: 1, padW: 0, padBottom: 0, padRight: 1),
+    Pool2DGeometry(planes: 2, inHeight: 9, inWidth: 8, kernelHeight: 3, kernelWidth: 2, strideH: 1, strideW: 2, padH: 2, padW: 1, dilationH: 2, dilationW: 3),
+    Pool2DGeometry(planes: 3, inHeight: 7, inWidth: 7, kernelHeight: 3, kernelWidth: 3, strideH: 2, strideW: 2, padH: 1, padW: 1, countIncludePad: false),
+    Pool2DGeometry(planes: 2, inHeight: 7, inWidth: 8, kernelHeight: 3, kernelWidth: 3, strideH: 2, strideW: 2, padH: 1, padW: 1, ceilMode: true, countIncludePad: false),
   ]
 
   static func check<T: TensorScalar>(_: T.Type, _ g: Pool2DGeometry, ties: Bool) {

@@ -1,20 +1,46 @@
 import Foundation
 import Testing
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// The explorer driven through tmux as a person would: start on Samples, change the sample and σ,
 /// step an attack, open the compare view and help, quit — and the shell is sane afterwards.
 @Suite("Explorer under tmux", .serialized, .enabled(if: Tmux.isAvailable, "tmux is not installed"))
 struct ExplorerUnderTmuxTests {
-  @Test func aSessionFromStartToQuit() throws {
-    let tmux = try Tmux(width: 140, height: 42, command: "env -i PATH=/usr/bin:/bin HOME=\(NSHomeDirectory()) TERM=tmux-256color bash --norc --noprofile")
-    try tmux.send("PS1='READY> '", "Enter")
+  static let shell = "env -i PATH=/usr/bin:/bin HOME=\(NSHomeDirectory()) TERM=tmux-256color bash --norc --noprofile"
+  static let i2f = "SWIFT_BACKTRACE=enable=no '\(Command.executable.path)'"
+  /// A check that the terminal is back in its normal (cooked, echoing) mode.
+  static let stty = "stty -a | tr ' ;' '\\n\\n' | grep -xE 'icanon|echo' | sort | tr '\\n' ' '; echo STTY-END"
+
+  /// A shell in tmux, at the repository root, with a recognisable prompt.
+  func shell(width: Int = 140, height: Int = 42) throws -> Tmux {
+    let tmux = try Tmux(width: width, height: height, command: Self.shell)
+    try tmux.send("PS1='READY> '; cd '\(Command.repository.path)'", "Enter")
     try tmux.waitFor("READY>")
-    try tmux.send("cd '\(Command.repository.path)' && SWIFT_BACKTRACE=enable=no '\(Command.executable.path)' --sample digits:0", "Enter")
+    return tmux
+  }
+
+  /// The terminal is back: the normal screen (not curses's alternate one), a visible cursor, and
+  /// cooked, echoing input.
+  func expectTerminalRestored(_ tmux: Tmux) throws {
+    #expect(try tmux.display("#{alternate_on} #{cursor_flag}") == "0 1", "still in curses's screen mode")
+    try tmux.send(Self.stty, "Enter")
+    let screen = try tmux.waitFor("icanon STTY-END")
+    #expect(screen.contains("echo icanon STTY-END"), "terminal not restored:\n\(screen)")
+  }
+
+  @Test func aSessionFromStartToQuit() throws {
+    let tmux = try shell()
+    // l2adam: one iteration per step, so stepping ten at a time is visible (a DLG step is up
+    // to 20 L-BFGS iterations, and DLG on a digit is done in a few).
+    try tmux.send("\(Self.i2f) --sample digits:0 --preset l2adam", "Enter")
 
     // The first screen shows the I2F numbers within seconds.
     var screen = try tmux.waitFor("predicted RMSE")
     #expect(screen.contains("λmax(J·Jᵀ)") && screen.contains("digits:0"))
-    try tmux.waitFor("PAUSED it 0/300")
+    try tmux.waitFor("PAUSED it 0/2000")
 
     // Change the sample in the browser.
     try tmux.send("s")
@@ -27,12 +53,18 @@ struct ExplorerUnderTmuxTests {
     try tmux.waitFor("σ = 1.8e-03")
 
     // Twenty attack iterations, ten at a time.
-    try tmux.waitFor("PAUSED it 0/300")
+    try tmux.waitFor("PAUSED it 0/2000")
     try tmux.send("N")
-    try tmux.waitFor("it 10/300")
+    try tmux.waitFor("it 10/2000")
     try tmux.send("N")
-    screen = try tmux.waitFor("it 20/300")
+    screen = try tmux.waitFor("it 20/2000")
     #expect(screen.contains("RMSE achieved"))
+
+    // Trained weights are always offered.
+    try tmux.send("i")
+    screen = try tmux.waitFor("Initialisation of pane 1")
+    #expect(screen.contains("trained on the sample's data set"))
+    try tmux.send("Escape")
 
     // The compare view with a second initialisation, then help.
     try tmux.send("c")
@@ -46,26 +78,124 @@ struct ExplorerUnderTmuxTests {
     // Quit: the prompt comes back and the terminal is in its normal mode.
     try tmux.send("q")
     try tmux.waitFor("READY>")
-    try tmux.send("stty -a | tr ' ;' '\\n\\n' | grep -xE 'icanon|echo' | sort | tr '\\n' ' '; echo STTY-END", "Enter")
-    screen = try tmux.waitFor("icanon STTY-END")
-    #expect(screen.contains("echo icanon STTY-END"), "terminal not restored:\n\(screen)")
+    try expectTerminalRestored(tmux)
   }
 
-  @Test func ctrlCRestoresTheTerminal() throws {
-    let tmux = try Tmux(width: 100, height: 30, command: "env -i PATH=/usr/bin:/bin HOME=\(NSHomeDirectory()) TERM=tmux-256color bash --norc --noprofile")
-    try tmux.send("PS1='READY> '", "Enter")
+  /// The victim loads in milliseconds: the original is on screen at once, long before the
+  /// spectrum of a 3×32×32 photo.
+  @Test func aPhotoShowsItsOriginalAtOnce() throws {
+    let tmux = try shell()
+    try tmux.send("\(Self.i2f) --sample digits:0", "Enter")
+    try tmux.waitFor("PAUSED it 0/300")
+    try tmux.send("s")
+    try tmux.waitFor("digits (1797)")
+    try tmux.send("Tab", "Tab")
+    try tmux.waitFor("photos:astronaut · label")
+    try tmux.send("Enter")
+    let sent = Date()
+    let screen = try tmux.waitUntil("the photo's original", timeout: 30) { $0.contains("photos:astronaut [0]") }
+    let seconds = Date().timeIntervalSince(sent)
+    #expect(seconds < 0.5, "the original took \(seconds) s")
+    // The original panel holds an image (half blocks), not a placeholder.
+    let originalRows = screen.split(separator: "\n").dropFirst(2).prefix(18).map { $0.prefix(46) }
+    #expect(originalRows.contains { $0.contains("▀") }, "\(screen)")
+    try tmux.send("q")
     try tmux.waitFor("READY>")
-    try tmux.send("cd '\(Command.repository.path)' && SWIFT_BACKTRACE=enable=no '\(Command.executable.path)'; echo EXIT=$?", "Enter")
+  }
+
+  @Test func aPerturbationFileIsUsed() throws {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("i2f-delta-\(UUID().uuidString)")
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let saved = try Command.run(["bound", "--sample", "digits:0", "--directions", "1", "--save", directory.path])
+    #expect(saved.status == 0, "\(saved.stderr)")
+    let tmux = try shell()
+    try tmux.send("\(Self.i2f) --sample digits:0 --perturbation '\(directory.path)/delta-bottom-1.safetensors'", "Enter")
+    let screen = try tmux.waitFor("δ file delta-bottom-1.safetensors ‖δ‖ = 1.00e+00")
+    try tmux.waitFor("predicted RMSE")
+    #expect(!screen.contains("no perturbation"))
+    // The picker offers the file.
+    try tmux.send("p")
+    try tmux.waitFor("7 δ from a file")
+    try tmux.send("Escape", "q")
+    try tmux.waitFor("READY>")
+  }
+
+  /// Three panes attack at once; closing the middle one leaves the other two running to their end.
+  @Test func closingAMiddlePaneWhileAttacksRun() throws {
+    let tmux = try shell()
+    try tmux.send("\(Self.i2f) --sample digits:0 --compare uniform,xavier,kaiming", "Enter")
+    try tmux.waitUntil("three prepared attacks") { $0.components(separatedBy: "─ it 0/300 ─").count == 4 }
+    try tmux.send(">", ">", "A")
+    try tmux.waitFor("RUNNING")
+    try tmux.send("Tab", "x")
+    let finished = try NSRegularExpression(pattern: "it [0-9]+/300 (converged|stalled|max-iterations|diverged)")
+    let screen = try tmux.waitUntil("both attacks to finish", timeout: 120) { s in
+      finished.numberOfMatches(in: s, range: NSRange(s.startIndex..., in: s)) == 2 && !s.contains("RUNNING")
+    }
+    #expect(screen.contains("1 uniform") && screen.contains("2 kaiming") && !screen.contains("xavier"))
+    #expect(!screen.contains("not run"))
+    try tmux.send("q")
+    try tmux.waitFor("READY>")
+  }
+
+  /// Options on the command line win over a reopened view's.
+  @Test func commandLineOptionsWinOverTheConfigFile() throws {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("i2f-config-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let tmux = try shell()
+    let samples = "--samples '\(Command.repository.path)/Samples'"
+    try tmux.send("cd '\(directory.path)' && \(Self.i2f) \(samples) --sample digits:2 --noise gaussian:1e-4 --init xavier --seed 3", "Enter")
+    try tmux.waitFor("PAUSED it 0/300")
+    try tmux.send("e")
+    try tmux.waitFor("exported to")
+    try tmux.send("q")
+    try tmux.waitFor("READY>")
+    let export = try #require(try FileManager.default.contentsOfDirectory(atPath: directory.path).first { $0.hasPrefix("i2f-export-") })
+    try tmux.send("clear; \(Self.i2f) \(samples) --config \(export)/view.json --noise gaussian:0.01 --seed 5", "Enter")
+    let screen = try tmux.waitFor("PAUSED it 0/300")
+    #expect(screen.contains("xavier (seed 5)") && screen.contains("σ = 1.0e-02") && screen.contains("digits:2"), "\(screen)")
+    try tmux.send("q")
+    try tmux.waitFor("READY>")
+  }
+
+  @Test func ctrlCQuitsNormally() throws {
+    let tmux = try shell(width: 100, height: 30)
+    try tmux.send("\(Self.i2f); echo EXIT=$?", "Enter")
     try tmux.waitFor("predicted RMSE")
     try tmux.send("C-c")
-    try tmux.waitFor("EXIT=130")
-    try tmux.send("stty -a | tr ' ;' '\\n\\n' | grep -xE 'icanon|echo' | sort | tr '\\n' ' '; echo STTY-END", "Enter")
-    let screen = try tmux.waitFor("icanon STTY-END")
-    #expect(screen.contains("echo icanon STTY-END"))
+    try tmux.waitFor("EXIT=0")
+    try expectTerminalRestored(tmux)
+  }
+
+  /// SIGTERM and SIGHUP end the explorer with the conventional status, the terminal restored.
+  @Test(arguments: [(SIGTERM, 143), (SIGHUP, 129)]) func terminationSignals(_ signal: Int32, _ status: Int) throws {
+    let pidFile = FileManager.default.temporaryDirectory.appendingPathComponent("i2f-pid-\(UUID().uuidString)")
+    defer { try? FileManager.default.removeItem(at: pidFile) }
+    let tmux = try shell(width: 100, height: 30)
+    try tmux.send("bash -c 'echo $$ > \(pidFile.path); exec env SWIFT_BACKTRACE=enable=no \(Command.executable.path)'; echo EXIT=$?", "Enter")
+    try tmux.waitFor("predicted RMSE")
+    let pid = try #require(Int32(String(decoding: try Data(contentsOf: pidFile), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)))
+    #expect(kill(pid, signal) == 0)
+    try tmux.waitFor("EXIT=\(status)")
+    try expectTerminalRestored(tmux)
+  }
+
+  /// 24-bit colour: the escape codes tmux captures are RGB ones.
+  @Test(.enabled(if: ["/usr/share/terminfo/x/xterm-direct", "/lib/terminfo/x/xterm-direct", "/etc/terminfo/x/xterm-direct"]
+    .contains { FileManager.default.fileExists(atPath: $0) }, "the xterm-direct terminfo (ncurses-term) is not installed"))
+  func directColour() throws {
+    let tmux = try shell(width: 100, height: 30)
+    try tmux.send("\(Self.i2f) --term xterm-direct", "Enter")
+    try tmux.waitFor("predicted RMSE")
+    let screen = try tmux.screen(escapes: true)
+    #expect(screen.contains("38;2;"), "no 24-bit colour codes in:\n\(screen.prefix(2000))")
+    try tmux.send("q")
+    try tmux.waitFor("READY>")
   }
 
   @Test func aTinyTerminalGetsAMessageNotGarbage() throws {
-    let tmux = try Tmux(width: 60, height: 20, command: "env TERM=tmux-256color SWIFT_BACKTRACE=enable=no '\(Command.executable.path)' --samples '\(Command.repository.path)/Samples'")
+    let tmux = try Tmux(width: 60, height: 20, command: "env TERM=tmux-256color \(Self.i2f) --samples '\(Command.repository.path)/Samples'")
     let screen = try tmux.waitFor("60×20")
     #expect(screen.contains("80×24"))
     try tmux.send("q")

@@ -174,10 +174,12 @@ func forEachImageRange(_ count: Int, macsPerImage: Int, _ body: (Range<Int>, Boo
 }
 
 extension Conv2DGeometry {
-  /// Positive sizes and strides, non-negative padding, and a kernel that fits the padded input.
+  /// Positive sizes, strides and dilations, non-negative padding, and a (dilated) kernel that fits
+  /// the padded input.
   var isValid: Bool {
     batch >= 0 && inChannels >= 0 && outChannels >= 0 && inHeight > 0 && inWidth > 0
       && kernelHeight > 0 && kernelWidth > 0 && strideH > 0 && strideW > 0 && padH >= 0 && padW >= 0
-      && inHeight + 2 * padH >= kernelHeight && inWidth + 2 * padW >= kernelWidth
+      && dilationH > 0 && dilationW > 0
+      && inHeight + 2 * padH >= spanHeight && inWidth + 2 * padW >= spanWidth
   }
 }

@@ -146,9 +146,10 @@ enum DirectConvolution {
     var blocks: [(taps: [Int], rows: Range<Int>)] = []
     for a in 0..<g.strideH {
       for b in 0..<g.strideW {
+        // Tap (i, j) reads padded row y·sh + i·dh: phase a = i·dh mod sh (and b likewise).
         var taps: [Int] = []
-        for i in stride(from: a, to: g.kernelHeight, by: g.strideH) {
-          for j in stride(from: b, to: g.kernelWidth, by: g.strideW) { taps.append(i * g.kernelWidth + j) }
+        for i in 0..<g.kernelHeight where i * g.dilationH % g.strideH == a {
+          for j in 0..<g.kernelWidth where j * g.dilationW % g.strideW == b { taps.append(i * g.kernelWidth + j) }
         }
         // Padded rows a, a + sh, … hold input rows when in [padH, padH + H).
         let first = (g.padH - a + g.strideH - 1) / g.strideH  // a < strideH: never negative

@@ -19,6 +19,10 @@ public enum UnaryFunction: Sendable, Equatable {
   case power(Double)
   /// 1 where x > c, else 0
   case greater(than: Double)
+  /// log(1 + eˣ), computed without overflow
+  case softplus
+  /// x where x > 0, else α·(eˣ − 1)
+  case elu(alpha: Double)
 }
 
 /// Sizes for the elementwise kernels.
@@ -96,6 +100,15 @@ extension TensorScalar {
     case .greater(let t):
       let c = Self(t)
       for i in 0..<n { yp[i] = xp[i] > c ? 1 : 0 }
+    case .softplus:
+      // max(x, 0) + log(1 + e^(−|x|)): no overflow, and exact to rounding for large |x|.
+      for i in 0..<n {
+        let v = xp[i]
+        yp[i] = Swift.max(v, 0) + Self.log(onePlus: Self.exp(-Swift.abs(v)))
+      }
+    case .elu(let a):
+      let c = Self(a)
+      for i in 0..<n { yp[i] = xp[i] > 0 ? xp[i] : c * Self.expMinusOne(xp[i]) }
     }
   }
 

@@ -3,8 +3,9 @@
 ///
 /// Each input plane is zero-padded and split by stride phase: phase `(a, b)` holds padded rows
 /// `a, a + sh, a + 2sh, …` and columns `b, b + sw, …` (a stride-1 convolution has one phase, the
-/// padded plane). Tap `(i, j)` of output `(y, x)` then reads phase `(i mod sh, j mod sw)` at row
-/// `y + i / sh`, column `x + j / sw`: for a fixed tap, outputs laid out on the phase grid
+/// padded plane). Tap `(i, j)` of output `(y, x)` reads padded row `y·sh + i·dh` and column
+/// `x·sw + j·dw` (`dh`, `dw`: the dilation), that is phase `(i·dh mod sh, j·dw mod sw)` at row
+/// `y + i·dh / sh`, column `x + j·dw / sw`: for a fixed tap, outputs laid out on the phase grid
 /// (`q = y·Wq + x`) read one contiguous run of the phase plane.
 ///
 /// So the unfolded matrix has one row per tap `(c, i, j)` and, per image, ``columnsPerImage``
@@ -33,8 +34,9 @@ struct Im2colPlan {
     var offsets: [Int] = []
     for i in 0..<g.kernelHeight {
       for j in 0..<g.kernelWidth {
-        let phase = (i % g.strideH) * g.strideW + j % g.strideW
-        offsets.append(phase * ph * pw + (i / g.strideH) * pw + j / g.strideW)
+        let (di, dj) = (i * g.dilationH, j * g.dilationW)
+        let phase = (di % g.strideH) * g.strideW + dj % g.strideW
+        offsets.append(phase * ph * pw + (di / g.strideH) * pw + dj / g.strideW)
       }
     }
     tapOffsets = offsets
@@ -82,7 +84,7 @@ extension TensorScalar {
   }
 
   /// The unfolded matrix of one image without junk columns: `col` (`C·kh·kw` rows of `H'·W'`)
-  /// gets, in row `(c, i, j)`, input `(c, y·sh + i − padH, x·sw + j − padW)` (or 0) at column
+  /// gets, in row `(c, i, j)`, input `(c, y·sh + i·dh − padH, x·sw + j·dw − padW)` (or 0) at column
   /// `y·W' + x`. `scratch` holds ``Im2colPlan/scratchCount`` values.
   @_specialize(where Self == Float)
   @_specialize(where Self == Double)

@@ -31,10 +31,13 @@ public enum Parallel {
     }
   }
 
-  /// Runs `body(0)`, …, `body(chunks - 1)`, in parallel where workers are free.
+  /// Runs `body(0)`, …, `body(chunks - 1)`, in parallel where workers are free (in order on the
+  /// calling thread inside ``serially(_:)``).
   @usableFromInline
   static func runChunks(_ chunks: Int, _ body: (Int) -> Void) {
-    if #available(macOS 15.0, *) {
+    if isSerialOnCurrentThread {
+      for c in 0..<chunks { body(c) }
+    } else if #available(macOS 15.0, *) {
       WorkerPool.shared.run(chunks, body)
     } else {
       withoutActuallyEscaping(body) { body in

@@ -56,4 +56,20 @@ extension Variable {
       [c.gradient * Variable(c.inputs[0].value.map(.leakyStep(slope: Double(slope))))]
     }
   }
+
+  /// `log(1 + eˣ)` (PyTorch's `softplus` with β = 1); its derivative is the sigmoid.
+  public func softplus() -> Variable {
+    Variable.record("softplus", value.map(.softplus), inputs: [self]) { c in [c.gradient * c.inputs[0].sigmoid()] }
+  }
+
+  /// `x` where x > 0, else `α·(eˣ − 1)`; the derivative is 1, else `α·eˣ` (a differentiable term,
+  /// so second derivatives flow).
+  public func elu(alpha: Scalar = 1) -> Variable {
+    Variable.record("elu", value.map(.elu(alpha: Double(alpha))), inputs: [self]) { c in
+      let x = c.inputs[0]
+      let positive = x.value.map(.step)
+      let negative = positive.map(.negate).map(.shift(1))
+      return [c.gradient * (Variable(positive) + Variable(negative) * (x.exp() * alpha))]
+    }
+  }
 }

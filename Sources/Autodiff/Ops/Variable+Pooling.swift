@@ -2,8 +2,14 @@
 /// recorded argmax positions (a scatter, whose adjoint is a gather and vice versa).
 extension Variable {
   public func maxPool2d(kernel: (height: Int, width: Int), window: Window2D) -> Variable {
-    let (y, argmax) = value.maxPool2d(kernel: kernel, window: window)
-    let geometry = value.poolGeometry(kernel: kernel, window: window)
+    maxPool2d(value.poolGeometry(kernel: kernel, window: window))
+  }
+
+  /// Max pooling with any window (asymmetric padding, dilation, ceil mode): `geometry` describes
+  /// one plane; the planes are this variable's leading dimensions.
+  public func maxPool2d(_ geometry: Pool2DGeometry) -> Variable {
+    let geometry = value.poolGeometry(geometry)
+    let (y, argmax) = value.maxPool2d(geometry)
     return Variable.record("maxPool2d", y, inputs: [self]) { c in
       [c.gradient.maxPool2dScatter(geometry, argmax: argmax)]
     }
@@ -27,8 +33,14 @@ extension Variable {
   }
 
   public func avgPool2d(kernel: (height: Int, width: Int), window: Window2D) -> Variable {
-    let geometry = value.poolGeometry(kernel: kernel, window: window)
-    return Variable.record("avgPool2d", value.avgPool2d(kernel: kernel, window: window), inputs: [self]) { c in
+    avgPool2d(value.poolGeometry(kernel: kernel, window: window))
+  }
+
+  /// Average pooling with any window (asymmetric padding, ceil mode, padding counted or not):
+  /// `geometry` describes one plane; the planes are this variable's leading dimensions.
+  public func avgPool2d(_ geometry: Pool2DGeometry) -> Variable {
+    let geometry = value.poolGeometry(geometry)
+    return Variable.record("avgPool2d", value.avgPool2d(geometry), inputs: [self]) { c in
       [c.gradient.avgPool2dAdjoint(geometry)]
     }
   }
@@ -39,10 +51,8 @@ extension Variable {
   }
 
   func avgPool2dAdjoint(_ geometry: Pool2DGeometry) -> Variable {
-    let kernel = (height: geometry.kernelHeight, width: geometry.kernelWidth)
-    let window = Window2D(strideH: geometry.strideH, strideW: geometry.strideW, padH: geometry.padH, padW: geometry.padW)
-    return Variable.record("avgPool2dAdjoint", value.avgPool2dAdjoint(geometry), inputs: [self]) { c in
-      [c.gradient.avgPool2d(kernel: kernel, window: window)]
+    Variable.record("avgPool2dAdjoint", value.avgPool2dAdjoint(geometry), inputs: [self]) { c in
+      [c.gradient.avgPool2d(geometry)]
     }
   }
 

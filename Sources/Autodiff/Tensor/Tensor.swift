@@ -76,7 +76,7 @@ extension Tensor: CustomStringConvertible {
 }
 
 extension Tensor {
-  /// Sum of all elements (pairwise within blocks, accumulated in the tensor's precision).
+  /// Sum of all elements, left to right, accumulated in the tensor's precision.
   @_specialize(where Scalar == Float)
   @_specialize(where Scalar == Double)
   public func sum() -> Scalar { scalars.reduce(0, +) }

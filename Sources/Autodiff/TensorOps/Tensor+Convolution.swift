@@ -14,7 +14,7 @@ extension Tensor {
       let lead = Array(shape.dropLast(3))
       let g = Conv2DGeometry(batch: lead.elementCount, inChannels: C, inHeight: H, inWidth: W, outChannels: w4[0],
                              kernelHeight: w4[2], kernelWidth: w4[3], strideH: window.strideH, strideW: window.strideW,
-                             padH: window.padH, padW: window.padW)
+                             padH: window.padH, padW: window.padW, dilationH: window.dilationH, dilationW: window.dilationW)
       return Tensor(shape: lead + [g.outChannels, g.outHeight, g.outWidth]) { out in
         withPointers(self, weight) { Scalar.conv2d(g, input: $0, weight: $1, output: out.baseAddress!) }
       }
@@ -39,7 +39,7 @@ extension Tensor {
       let lead = Array(g.shape.dropLast(3))
       let geo = Conv2DGeometry(batch: lead.elementCount, inChannels: w4[1], inHeight: inputSize.height, inWidth: inputSize.width,
                                outChannels: w4[0], kernelHeight: w4[2], kernelWidth: w4[3], strideH: window.strideH,
-                               strideW: window.strideW, padH: window.padH, padW: window.padW)
+                               strideW: window.strideW, padH: window.padH, padW: window.padW, dilationH: window.dilationH, dilationW: window.dilationW)
       precondition(geo.outHeight == g.shape[g.rank - 2] && geo.outWidth == g.shape[g.rank - 1],
                    "conv2dInputGrad: gradient \(g.shape) does not match input size \(inputSize) with \(window)")
       return Tensor(shape: lead + [w4[1], inputSize.height, inputSize.width]) { out in
@@ -70,7 +70,7 @@ extension Tensor {
       let geo = Conv2DGeometry(batch: x.shape.dropLast(3).reduce(1, *), inChannels: x.shape[x.rank - 3],
                                inHeight: x.shape[x.rank - 2], inWidth: x.shape[x.rank - 1], outChannels: g.shape[g.rank - 3],
                                kernelHeight: kernelSize.height, kernelWidth: kernelSize.width, strideH: window.strideH,
-                               strideW: window.strideW, padH: window.padH, padW: window.padW)
+                               strideW: window.strideW, padH: window.padH, padW: window.padW, dilationH: window.dilationH, dilationW: window.dilationW)
       precondition(geo.outHeight == g.shape[g.rank - 2] && geo.outWidth == g.shape[g.rank - 1],
                    "conv2dWeightGrad: gradient \(g.shape) does not match input \(x.shape) with kernel \(kernelSize), \(window)")
       return Tensor(shape: geo.weightShape) { out in
@@ -86,7 +86,7 @@ extension Tensor {
       let o = g.shape[1]
       let geo = Conv2DGeometry(batch: n, inChannels: e * c, inHeight: h, inWidth: w, outChannels: o,
                                kernelHeight: kernelSize.height, kernelWidth: kernelSize.width, strideH: window.strideH,
-                               strideW: window.strideW, padH: window.padH, padW: window.padW)
+                               strideW: window.strideW, padH: window.padH, padW: window.padW, dilationH: window.dilationH, dilationW: window.dilationW)
       if WideWeightGradBlocking.isProfitable(geo) {
         precondition(geo.outHeight == g.shape[2] && geo.outWidth == g.shape[3],
                      "conv2dWeightGrad: gradient \(g.shape) does not match input \(x.shape) with kernel \(kernelSize), \(window)")

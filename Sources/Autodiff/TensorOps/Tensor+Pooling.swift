@@ -5,14 +5,30 @@ extension Tensor {
     precondition(rank >= 2, "pooling needs [..., H, W], got \(shape)")
     let g = Pool2DGeometry(planes: shape.dropLast(2).reduce(1, *), inHeight: shape[rank - 2], inWidth: shape[rank - 1],
                            kernelHeight: kernel.height, kernelWidth: kernel.width, strideH: window.strideH,
-                           strideW: window.strideW, padH: window.padH, padW: window.padW)
+                           strideW: window.strideW, padH: window.padH, padW: window.padW,
+                           dilationH: window.dilationH, dilationW: window.dilationW)
     precondition(g.outHeight > 0 && g.outWidth > 0, "pooling window \(kernel) larger than input \(shape)")
+    return g
+  }
+
+  /// `geometry` applied to this tensor: its planes are this tensor's leading dimensions.
+  func poolGeometry(_ geometry: Pool2DGeometry) -> Pool2DGeometry {
+    precondition(rank >= 2 && shape[rank - 2] == geometry.inHeight && shape[rank - 1] == geometry.inWidth,
+                 "pooling geometry for \(geometry.inHeight)×\(geometry.inWidth) applied to \(shape)")
+    var g = geometry
+    g.planes = shape.dropLast(2).reduce(1, *)
     return g
   }
 
   /// Max pooling; also returns, per output, the flat index within its plane of the chosen input.
   public func maxPool2d(kernel: (height: Int, width: Int), window: Window2D) -> (output: Tensor, argmax: [Int32]) {
-    let g = poolGeometry(kernel: kernel, window: window)
+    maxPool2d(poolGeometry(kernel: kernel, window: window))
+  }
+
+  /// Max pooling with any window (asymmetric padding, dilation, ceil mode); `geometry`'s planes
+  /// are taken from this tensor's leading dimensions.
+  public func maxPool2d(_ geometry: Pool2DGeometry) -> (output: Tensor, argmax: [Int32]) {
+    let g = poolGeometry(geometry)
     let outShape = Array(shape.dropLast(2)) + [g.outHeight, g.outWidth]
     var argmax = [Int32](repeating: 0, count: outShape.elementCount)
     let out = Tensor(shape: outShape) { o in
@@ -25,7 +41,13 @@ extension Tensor {
 
   /// Average pooling (padded cells count as zeros).
   public func avgPool2d(kernel: (height: Int, width: Int), window: Window2D) -> Tensor {
-    let g = poolGeometry(kernel: kernel, window: window)
+    avgPool2d(poolGeometry(kernel: kernel, window: window))
+  }
+
+  /// Average pooling with any window; `geometry`'s planes are taken from this tensor's leading
+  /// dimensions.
+  public func avgPool2d(_ geometry: Pool2DGeometry) -> Tensor {
+    let g = poolGeometry(geometry)
     return Tensor(shape: Array(shape.dropLast(2)) + [g.outHeight, g.outWidth]) { o in
       scalars.withUnsafeBufferPointer { Scalar.avgPool2d(g, input: $0.baseAddress!, output: o.baseAddress!) }
     }

@@ -2,47 +2,69 @@ import Autodiff
 import Foundation
 import Leakage
 
-/// Runs one pane's attack on its own thread, so the UI never waits for it: the main loop sends
-/// commands (run, pause, step, speed) and receives snapshots (at most ~25 per second, and after
-/// every single step or pause).
+/// Runs one pane's attack on a thread of its own, so the UI never waits for it: the main loop
+/// sends commands (run, pause, step, speed) and receives snapshots (at most ~25 per second while
+/// running, and after every command, single step and ending).
+///
+/// Every field is guarded by `condition`, and snapshots are published while holding it: the
+/// order of snapshots in the mailbox is the order of the changes they show, so the last snapshot
+/// of a pane is always its current state (the explorer keeps no other record of it).
 final class AttackRunner: @unchecked Sendable {
   private let condition = NSCondition()
-  // Guarded by `condition`.
   private var stepper: AttackStepper<Float>?
+  /// The attack as installed, for reset.
+  private var initial: AttackStepper<Float>?
+  /// The request this attack answers (older installs are ignored).
   private var generation = 0
+  /// Bumped by every install, clear and reset: a step computed across one is dropped.
+  private var epoch = 0
   private var running = false
   private var pendingSteps = 0
   private var perSecond: Double? = 100
   private var fullSpeed = false
   private var stopped = false
-  private var startStepper: AttackStepper<Float>?
+  private var rate = 0.0
 
-  private let pane: Int
+  private let pane: PaneID
   private let publish: @Sendable (ExplorerEvent) -> Void
 
-  init(pane: Int, publish: @escaping @Sendable (ExplorerEvent) -> Void) {
+  init(pane: PaneID, publish: @escaping @Sendable (ExplorerEvent) -> Void) {
     self.pane = pane
     self.publish = publish
-    let thread = Thread { [weak self] in self?.loop() }
-    thread.name = "i2f attack \(pane)"
+    let thread = Thread { [self] in loop() }
+    thread.name = "i2f attack \(pane.value)"
     thread.start()
   }
 
-  /// Replaces the attack (paused) and publishes its first snapshot.
-  func install(_ attack: AttackStepper<Float>, generation: Int) {
+  /// Drops the current attack (a new one for `generation` is being prepared).
+  func clear(generation: Int) {
     condition.lock()
-    guard generation >= self.generation else {
-      condition.unlock()
-      return
-    }
-    stepper = attack
-    startStepper = attack
+    defer { condition.unlock() }
+    guard generation >= self.generation else { return }
     self.generation = generation
+    epoch += 1
+    stepper = nil
+    initial = nil
     running = false
     fullSpeed = false
     pendingSteps = 0
-    condition.unlock()
-    publish(.attackProgress(pane: pane, generation: generation, Self.snapshot(attack, rate: 0, running: false)))
+  }
+
+  /// Installs a fresh attack (paused) for `generation` and publishes its first snapshot, unless a
+  /// newer generation was asked for meanwhile.
+  func install(_ attack: AttackStepper<Float>, generation: Int) {
+    condition.lock()
+    defer { condition.unlock() }
+    guard generation >= self.generation else { return }
+    self.generation = generation
+    epoch += 1
+    stepper = attack
+    initial = attack
+    running = false
+    fullSpeed = false
+    pendingSteps = 0
+    rate = 0
+    publishSnapshot()
   }
 
   func apply(_ command: AttackCommand) {
@@ -51,26 +73,34 @@ final class AttackRunner: @unchecked Sendable {
       condition.signal()
       condition.unlock()
     }
+    let finished = stepper?.isFinished ?? true
     switch command {
-    case .run: running = true
+    case .run:
+      guard !finished else { return }
+      running = true
     case .pause:
       running = false
       fullSpeed = false
-    case .step(let n): pendingSteps += n
+    case .step(let n):
+      guard !finished else { return }
+      pendingSteps += n
+      return
     case .finish:
+      guard !finished else { return }
       running = true
       fullSpeed = true
-    case .speed(let s): perSecond = s
+    case .speed(let s):
+      perSecond = s
+      return
     case .reset:
+      stepper = initial
+      epoch += 1
       running = false
       fullSpeed = false
       pendingSteps = 0
-      stepper = startStepper
-      if let s = stepper {
-        let g = generation
-        DispatchQueue.global().async { [pane, publish] in publish(.attackProgress(pane: pane, generation: g, Self.snapshot(s, rate: 0, running: false))) }
-      }
+      rate = 0
     }
+    publishSnapshot()
   }
 
   /// Ends the thread.
@@ -83,66 +113,58 @@ final class AttackRunner: @unchecked Sendable {
 
   private func loop() {
     var lastPublish = Date.distantPast
-    var windowStart = Date(), windowSteps = 0, rate = 0.0
-    while true {
-      condition.lock()
-      while !stopped && (stepper == nil || (!running && pendingSteps == 0) || (stepper?.isFinished ?? true)) {
-        if let s = stepper, s.isFinished, running {
-          running = false
-          fullSpeed = false
-          let g = generation
-          condition.unlock()
-          publish(.attackProgress(pane: pane, generation: g, Self.snapshot(s, rate: rate, running: false)))
-          condition.lock()
-          continue
-        }
+    var windowStart = Date(), windowSteps = 0
+    condition.lock()
+    defer { condition.unlock() }
+    while !stopped {
+      guard var attack = stepper, !attack.isFinished, running || pendingSteps > 0 else {
         condition.wait()
-      }
-      if stopped {
-        condition.unlock()
-        return
-      }
-      guard var attack = stepper else {
-        condition.unlock()
         continue
       }
-      let g = generation, single = !running
+      let e = epoch, single = !running
       if single { pendingSteps -= 1 }
       let delay = fullSpeed ? nil : perSecond.map { 1 / $0 }
       condition.unlock()
-
       let started = Date()
       attack.step()
       windowSteps += 1
-      if Date().timeIntervalSince(windowStart) > 0.5 {
-        rate = Double(windowSteps) / Date().timeIntervalSince(windowStart)
+      let elapsed = Date().timeIntervalSince(windowStart)
+      condition.lock()
+      guard epoch == e, !stopped else { continue }
+      if elapsed > 0.5 {
+        rate = Double(windowSteps) / elapsed
         windowStart = Date()
         windowSteps = 0
       }
-
-      condition.lock()
-      let current = generation == g
-      if current { stepper = attack }
-      let stillRunning = running
-      condition.unlock()
-      guard current else { continue }
+      stepper = attack
+      if attack.isFinished {
+        running = false
+        fullSpeed = false
+        pendingSteps = 0
+      }
       if single || attack.isFinished || Date().timeIntervalSince(lastPublish) > 0.04 {
         lastPublish = Date()
-        publish(.attackProgress(pane: pane, generation: g, Self.snapshot(attack, rate: rate, running: stillRunning && !attack.isFinished)))
+        publishSnapshot()
       }
-      if !single, let delay {
+      if running, let delay {
         let remaining = delay - Date().timeIntervalSince(started)
-        if remaining > 0 { Thread.sleep(forTimeInterval: remaining) }
+        // Waiting on the condition (not sleeping) lets a pause or a new speed cut the wait short.
+        if remaining > 0 { _ = condition.wait(until: Date().addingTimeInterval(remaining)) }
       }
     }
   }
 
+  /// Publishes the current attack's snapshot. Call with `condition` held.
+  private func publishSnapshot() {
+    guard let s = stepper else { return }
+    publish(.attackProgress(pane, generation: generation, Self.snapshot(s, rate: rate, running: running && !s.isFinished)))
+  }
+
   static func snapshot(_ a: AttackStepper<Float>, rate: Double, running: Bool) -> AttackSnapshot {
-    let objectives = a.state.history.map(\.objective)
-    return AttackSnapshot(
+    AttackSnapshot(
       iteration: a.iterationsDone, total: a.totalIterations, trial: a.state.trial,
-      objectives: Array(objectives.suffix(1024)), reconstruction: a.reconstruction, metrics: a.metrics(),
-      finished: a.isFinished, labels: a.problem.attackerLabels, labelsInferred: a.problem.labelsWereInferred,
-      labelsCorrect: a.problem.labelsAreCorrect, rate: rate, running: running)
+      objectives: Array(a.state.history.map(\.objective).suffix(1024)), reconstruction: a.reconstruction, metrics: a.metrics(),
+      status: a.status, labels: a.problem.attackerLabels, labelsInferred: a.problem.labelsWereInferred,
+      labelsCorrect: a.problem.labelsAreCorrect, rate: rate, isRunning: running)
   }
 }

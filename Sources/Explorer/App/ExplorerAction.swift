@@ -21,10 +21,10 @@ extension ExplorerState {
   /// The key table for the current state (descriptions and disabled reasons follow the state).
   public var keymap: Keymap<ExplorerAction> {
     let pane = panes[activePane]
-    let ready = pane.summary != nil
-    let attackDone = pane.attack?.finished ?? false
+    let running = pane.attack?.isRunning == true
+    let attackReason = attackUnavailableReason(pane)
     let kind = control.kind
-    let slider = kind == .none ? "(no slider for 'none')" : nil
+    let slider = control.hasSlider ? nil : "(no slider for '\(kind.title)')"
     return Keymap([
       KeyBinding([.character("q"), .control("c")], .quit, "Quit", hint: "quit"),
       KeyBinding([.character("?"), .function(1)], .help, "Show all keys", hint: "help"),
@@ -42,14 +42,13 @@ extension ExplorerState {
       KeyBinding([.character("{")], .ridgeDown, "Ridge ε ÷10", scope: Self.mainScope),
       KeyBinding([.character("]")], .targetUp, "Target RMSE ×2 (σ needed for it)", scope: Self.mainScope),
       KeyBinding([.character("[")], .targetDown, "Target RMSE ÷2", scope: Self.mainScope),
-      KeyBinding([.space], .runPause, pane.attackRunning ? "Pause the attack" : "Run the attack", scope: Self.mainScope,
-                 hint: pane.attackRunning ? "pause" : "run", disabledReason: ready ? (attackDone ? "attack finished: r resets" : nil) : "waiting for the analysis"),
-      KeyBinding([.character("n")], .step, "Step the attack one iteration", scope: Self.mainScope, hint: "step",
-                 disabledReason: ready ? (attackDone ? "attack finished: r resets" : nil) : "waiting for the analysis"),
-      KeyBinding([.character("N")], .stepTen, "Step ten iterations", scope: Self.mainScope, disabledReason: ready && !attackDone ? nil : "not available now"),
-      KeyBinding([.character("f")], .runToEnd, "Run the attack to the end at full speed", scope: Self.mainScope,
-                 disabledReason: ready && !attackDone ? nil : "not available now"),
-      KeyBinding([.character("r")], .resetAttack, "Reset the attack", scope: Self.mainScope),
+      KeyBinding([.space], .runPause, running ? "Pause the attack" : "Run the attack", scope: Self.mainScope,
+                 hint: running ? "pause" : "run", disabledReason: attackReason),
+      KeyBinding([.character("n")], .step, "Step the attack one iteration", scope: Self.mainScope, hint: "step", disabledReason: attackReason),
+      KeyBinding([.character("N")], .stepTen, "Step ten iterations", scope: Self.mainScope, disabledReason: attackReason),
+      KeyBinding([.character("f")], .runToEnd, "Run the attack to the end at full speed", scope: Self.mainScope, disabledReason: attackReason),
+      KeyBinding([.character("r")], .resetAttack, "Reset the attack", scope: Self.mainScope,
+                 disabledReason: pane.attack == nil ? "no attack yet" : nil),
       KeyBinding([.character(">")], .faster, "Faster animation", scope: Self.mainScope),
       KeyBinding([.character("<")], .slower, "Slower animation", scope: Self.mainScope),
       KeyBinding([.character("c")], .toggleCompare, screen == .compare ? "Back to the main view" : "Compare initialisations side by side", hint: screen == .compare ? "main" : "compare"),
@@ -65,6 +64,16 @@ extension ExplorerState {
       KeyBinding([.up, .character("k")], .scrollUp, "Scroll up", scope: Self.overlayScope),
       KeyBinding([.down, .character("j")], .scrollDown, "Scroll down", scope: Self.overlayScope),
     ])
+  }
+
+  /// Why the attack keys do nothing for `pane` now, or nil when they work.
+  func attackUnavailableReason(_ pane: PaneState) -> String? {
+    if let a = pane.attack { return a.finished ? "attack \(a.status.rawValue): r resets" : nil }
+    if let failure = pane.attackFailure { return "no attack: \(failure)" }
+    if case .failed = pane.phase { return "the analysis failed" }
+    guard pane.analysis != nil else { return pane.victim == nil ? "loading the model" : "computing g0" }
+    if control.kind == .direction && pane.analysis?.isComplete != true { return "waiting for the spectrum (singular directions need it)" }
+    return "preparing the attack"
   }
 
   /// Scopes active now, most specific first.

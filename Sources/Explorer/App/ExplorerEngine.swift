@@ -2,49 +2,58 @@ import Autodiff
 import Foundation
 import Leakage
 
-/// The explorer's heavy work, off the UI thread: analyses (cached per model, weights and sample),
-/// I2F evaluations, attacks, data sets, exports. The main loop calls ``perform(_:)`` with the
-/// update's effects and ``drain()`` every tick; results come back as ``ExplorerEvent``s.
-public final class ExplorerEngine: @unchecked Sendable {
+/// The explorer's heavy work, off the UI thread: analyses (stage by stage, cached per analysis
+/// key), I2F evaluations, attacks, data sets, exports. The main loop calls ``perform(_:)`` with
+/// the update's effects and ``drain()`` every tick; results come back as ``ExplorerEvent``s.
+///
+/// Threading: the engine is main-actor isolated — the main loop is its only caller, and the
+/// compiler keeps everything else away from its tables. The work itself never runs there:
+/// analyses, evaluations, attack preparation, data sets and exports run as tasks on
+/// ``ComputeExecutor`` (threads of their own, never the cooperative pool), each attack on its
+/// ``AttackRunner``'s thread. They answer through the ``EngineMailbox``, a locked queue and the
+/// only object they share with the main thread.
+///
+/// What the engine keeps is only what the state cannot hold: per pane the analysis stages (for
+/// evaluations and attacks), its tasks and its attack runner, all keyed by ``PaneID``; and the
+/// cache of analyses. Reports, snapshots and everything shown live in ``ExplorerState`` alone.
+@MainActor
+public final class ExplorerEngine {
   private let catalogue: SampleCatalogue
-  private let mailbox = Mailbox()
-  // Main-thread state.
-  private var analyses: [Int: LeakageAnalysis] = [:]
-  private var analysisTasks: [Int: Task<Void, Never>] = [:]
-  private var evaluationTasks: [Int: Task<Void, Never>] = [:]
-  private var runners: [Int: AttackRunner] = [:]
-  private var cache: [CacheKey: LeakageAnalysis] = [:]
-  private var cacheOrder: [CacheKey] = []
-  private var latestReports: [Int: I2FReport] = [:]
-  private var latestAttacks: [Int: AttackSnapshot] = [:]
+  private let trainedWeights: TrainedWeightsCache
+  private let mailbox = EngineMailbox()
+  private var panes: [PaneID: PaneWork] = [:]
+  private var cache = AnalysisCache(capacity: 12)
 
-  struct CacheKey: Hashable {
-    var architecture: Architecture
-    var width: Int
-    var weights: WeightSource
-    var sample: String
-    var classCount: Int?
+  /// A pane's work in progress.
+  private struct PaneWork {
+    /// The analysis request being answered.
+    var generation = 0
+    /// Its stages so far (nil until the products are computed).
+    var stages: AnalysisStages?
+    var analysisTask: Task<Void, Never>?
+    var evaluationTask: Task<Void, Never>?
+    var runner: AttackRunner?
   }
 
-  private var analysisGenerations: [Int: Int] = [:]
-
-  public init(catalogue: SampleCatalogue) {
+  /// `trainedWeights`: where `trained` initialisations are read from (and trained into).
+  public init(catalogue: SampleCatalogue, trainedWeights: TrainedWeightsCache = .user()) {
     self.catalogue = catalogue
-    mailbox.engine = self
+    self.trainedWeights = trainedWeights
   }
 
-  deinit { for r in runners.values { r.stop() } }
+  isolated deinit { shutdown() }
 
   /// Starts the work an update asked for.
   public func perform(_ effect: ExplorerEffect) {
     switch effect {
-    case .analyze(let pane, let gen, let scenario): analyze(pane, gen, scenario)
-    case .evaluate(let pane, let gen, let scenario, let attack, let attackGen): evaluate(pane, gen, scenario, attack, attackGen)
-    case .attack(let pane, let command): runner(pane).apply(command)
-    case .dropPane(let pane): dropPane(pane)
+    case .analyze(let id, let gen, let scenario): analyze(id, gen, scenario)
+    case .evaluate(let id, let gen, let scenario): evaluate(id, gen, scenario)
+    case .prepareAttack(let id, let gen, let scenario, let attack): prepareAttack(id, gen, scenario, attack)
+    case .attack(let id, let command): panes[id]?.runner?.apply(command)
+    case .dropPane(let id): drop(id)
     case .loadDataset(let name):
       let catalogue = self.catalogue, mailbox = self.mailbox
-      Task.detached {
+      Task.detached(executorPreference: ComputeExecutor.shared) {
         do { mailbox.post(.datasetLoaded(name: name, try catalogue.dataset(named: name))) }
         catch { mailbox.post(.datasetFailed(name: name, message: "\(error)")) }
       }
@@ -52,155 +61,152 @@ public final class ExplorerEngine: @unchecked Sendable {
     }
   }
 
-  /// Results since the last call, in order; also keeps the engine's own copies current.
+  /// The results since the last call, in order. Analysis stages are also kept here (for the
+  /// evaluations and attacks the state will ask for) and cached.
   public func drain() -> [ExplorerEvent] {
-    let events = mailbox.take()
-    for e in events {
-      switch e {
-      case .evaluated(let pane, _, let report): latestReports[pane] = report
-      case .attackProgress(let pane, _, let snapshot): latestAttacks[pane] = snapshot
-      default: break
+    mailbox.take().compactMap { message in
+      switch message {
+      case .event(let event):
+        return event
+      case .stage(let id, let gen, let key, let stages):
+        cache.store(stages, for: key)
+        guard panes[id]?.generation == gen else { return nil }
+        panes[id]?.stages = stages
+        return .analysisStage(id, generation: gen, Self.summary(stages.latest))
       }
     }
-    return events
   }
 
   /// Stops every background task and attack thread.
   public func shutdown() {
-    for t in analysisTasks.values { t.cancel() }
-    for t in evaluationTasks.values { t.cancel() }
-    for r in runners.values { r.stop() }
-    runners = [:]
+    for work in panes.values {
+      work.analysisTask?.cancel()
+      work.evaluationTask?.cancel()
+      work.runner?.stop()
+    }
+    panes = [:]
   }
 
   // MARK: - Analyses
 
-  private func analyze(_ pane: Int, _ gen: Int, _ scenario: Scenario) {
-    analysisTasks[pane]?.cancel()
-    evaluationTasks[pane]?.cancel()
-    analyses[pane] = nil
-    analysisGenerations[pane] = gen
-    let key = CacheKey(architecture: scenario.architecture, width: scenario.hiddenWidth, weights: scenario.weights,
-                       sample: scenario.sample, classCount: scenario.classCount)
-    if let cached = cache[key] {
-      analyses[pane] = cached
-      mailbox.post(.analysisReady(pane: pane, generation: gen, Self.summary(cached)))
-      return
-    }
-    let catalogue = self.catalogue, mailbox = self.mailbox
-    analysisTasks[pane] = Task.detached {
+  /// Loads the victim and computes the stages the cache lacks: products, λmax, the spectrum.
+  private func analyze(_ id: PaneID, _ gen: Int, _ scenario: Scenario) {
+    var work = panes[id] ?? PaneWork()
+    work.analysisTask?.cancel()
+    work.evaluationTask?.cancel()
+    // The old attack stops now (generations only grow, so this one is newer than it).
+    work.runner?.clear(generation: gen)
+    work.generation = gen
+    work.stages = nil
+    let key = scenario.analysisKey
+    let cached = cache[key]
+    let catalogue = self.catalogue, mailbox = self.mailbox, trainedWeights = self.trainedWeights
+    work.analysisTask = Task.detached(executorPreference: ComputeExecutor.shared) {
       do {
-        let victim = try scenario.victim(using: catalogue)
-        let analysis = try LeakageAnalysis(victim) { f in
-          mailbox.post(.analysisProgress(pane: pane, generation: gen, fraction: f))
+        let victim = try cached?.products.victim ?? scenario.victim(using: catalogue, trainedWeights: trainedWeights) { progress in
+          mailbox.post(.trainingProgress(id, generation: gen, progress))
         }
         try Task.checkCancellation()
-        mailbox.post(.internalAnalysis(pane: pane, generation: gen, key: key, analysis))
+        mailbox.post(.victimLoaded(id, generation: gen, Self.summary(victim)))
+        var stages = cached ?? AnalysisStages(scenario.products(of: victim))
+        mailbox.post(.stage(id, generation: gen, key: key, stages))
+        if stages.latest.lambdaMax == nil {
+          try Task.checkCancellation()
+          stages.latest = try stages.latest.withLargestEigenvalue()
+          mailbox.post(.stage(id, generation: gen, key: key, stages))
+        }
+        if !stages.latest.isComplete {
+          try Task.checkCancellation()
+          stages.latest = try stages.latest.withSpectrum(scenario.method, ridge: scenario.ridge) { fraction in
+            mailbox.post(.analysisProgress(id, generation: gen, fraction: fraction))
+          }
+          mailbox.post(.stage(id, generation: gen, key: key, stages))
+        }
       } catch is CancellationError {
       } catch {
-        mailbox.post(.analysisFailed(pane: pane, generation: gen, message: "\(error)"))
+        mailbox.post(.analysisFailed(id, generation: gen, message: "\(error)"))
       }
     }
+    panes[id] = work
   }
 
-  /// Called (through the mailbox) on the main thread when an analysis finishes.
-  fileprivate func store(_ analysis: LeakageAnalysis, pane: Int, generation: Int, key: CacheKey) {
-    if analysisGenerations[pane] == generation { analyses[pane] = analysis }
-    cache[key] = analysis
-    cacheOrder.removeAll { $0 == key }
-    cacheOrder.append(key)
-    while cacheOrder.count > 12 { cache[cacheOrder.removeFirst()] = nil }
+  nonisolated static func summary(_ v: VictimBatch) -> VictimSummary {
+    VictimSummary(images: v.images, labels: v.labels, model: v.network.spec.description, architecture: v.network.spec.source.shortName,
+                  weights: v.weights.provenance, inputCount: v.inputCount, parameterCount: v.parameterCount)
   }
 
-  static func summary(_ a: LeakageAnalysis) -> AnalysisSummary {
-    let v = a.victim
-    var rank: Int?
-    if case .dense(let g) = a.spectrum { rank = g.rank }
-    return AnalysisSummary(
-      images: v.images, labels: v.labels, eigenvalues: a.eigenvalues, lambdaMax: a.lambdaMax,
-      lambdaMin: a.lambdaMin, method: a.methodName, seconds: a.setupSeconds, inputCount: v.inputCount,
-      parameterCount: v.parameterCount, gradientNorm: a.sharedGradient.norm(), loss: a.jacobian.loss,
-      model: v.network.spec.description, architecture: v.network.spec.architecture, weights: v.weights.provenance, rank: rank)
+  nonisolated static func summary(_ a: Analysis) -> AnalysisSummary {
+    AnalysisSummary(method: a.methodName, isComplete: a.isComplete, hasLargestEigenvalue: a.lambdaMax != nil, eigenvalues: a.eigenvalues,
+                    gradientNorm: a.sharedGradient.norm(), seconds: a.setupSeconds)
   }
 
   // MARK: - Evaluations and attacks
 
-  private func evaluate(_ pane: Int, _ gen: Int, _ scenario: Scenario, _ attack: AttackConfiguration, _ attackGen: Int) {
-    guard let analysis = analyses[pane] else { return }
-    evaluationTasks[pane]?.cancel()
-    let mailbox = self.mailbox, runner = runner(pane)
-    evaluationTasks[pane] = Task.detached {
+  /// `scenario.evaluate` at the pane's latest stage.
+  private func evaluate(_ id: PaneID, _ gen: Int, _ scenario: Scenario) {
+    guard let analysis = panes[id]?.stages?.latest else { return }
+    panes[id]?.evaluationTask?.cancel()
+    let mailbox = self.mailbox
+    panes[id]?.evaluationTask = Task.detached(executorPreference: ComputeExecutor.shared) {
       do {
-        let delta = try scenario.delta(for: analysis)
-        let report = try analysis.evaluate(delta: delta, ridge: scenario.ridge.epsilon(lambdaMax: analysis.lambdaMax),
-                                           gaussianSigma: scenario.perturbation.gaussianSigma)
+        let report = try scenario.evaluate(analysis)
         try Task.checkCancellation()
-        mailbox.post(.evaluated(pane: pane, generation: gen, report))
-        let problem = AttackProblem(victim: analysis.victim, observedGradient: analysis.sharedGradient + delta, inferLabels: true)
-        runner.install(try AttackStepper<Float>(problem: problem, configuration: attack), generation: attackGen)
+        mailbox.post(.evaluated(id, generation: gen, report))
       } catch is CancellationError {
       } catch {
-        mailbox.post(.evaluationFailed(pane: pane, generation: gen, message: "\(error)"))
+        mailbox.post(.evaluationFailed(id, generation: gen, message: "\(error)"))
       }
     }
   }
 
-  private func runner(_ pane: Int) -> AttackRunner {
-    if let r = runners[pane] { return r }
+  /// A fresh attack on g0 + δ: δ from the products stage (the spectrum stage for singular
+  /// directions), so it is the δ of every stage's evaluation and needs no spectrum.
+  private func prepareAttack(_ id: PaneID, _ gen: Int, _ scenario: Scenario, _ configuration: AttackConfiguration) {
+    guard let stages = panes[id]?.stages else { return }
+    let runner = runner(id)
+    runner.clear(generation: gen)
     let mailbox = self.mailbox
-    let r = AttackRunner(pane: pane) { mailbox.post($0) }
-    runners[pane] = r
+    Task.detached(executorPreference: ComputeExecutor.shared) {
+      do {
+        let analysis = scenario.deltaNeedsSpectrum ? stages.latest : stages.products
+        let problem = scenario.attackProblem(analysis, try scenario.evaluate(analysis))
+        runner.install(try AttackStepper<Float>(problem: problem, configuration: configuration), generation: gen)
+      } catch {
+        mailbox.post(.attackFailed(id, generation: gen, message: "\(error)"))
+      }
+    }
+  }
+
+  private func runner(_ id: PaneID) -> AttackRunner {
+    if let r = panes[id]?.runner { return r }
+    let mailbox = self.mailbox
+    let r = AttackRunner(pane: id) { mailbox.post($0) }
+    panes[id, default: PaneWork()].runner = r
     return r
   }
 
-  private func dropPane(_ pane: Int) {
-    analysisTasks[pane]?.cancel()
-    evaluationTasks[pane]?.cancel()
-    runners[pane]?.stop()
-    func shifted<V>(_ d: [Int: V]) -> [Int: V] {
-      Dictionary(uniqueKeysWithValues: d.compactMap { k, v in k == pane ? nil : (k > pane ? k - 1 : k, v) })
-    }
-    analyses = shifted(analyses)
-    analysisGenerations = shifted(analysisGenerations)
-    analysisTasks = shifted(analysisTasks)
-    evaluationTasks = shifted(evaluationTasks)
-    runners = shifted(runners)
-    latestReports = shifted(latestReports)
-    latestAttacks = shifted(latestAttacks)
+  private func drop(_ id: PaneID) {
+    guard let work = panes.removeValue(forKey: id) else { return }
+    work.analysisTask?.cancel()
+    work.evaluationTask?.cancel()
+    work.runner?.stop()
   }
 
   // MARK: - Export
 
-  private func export(_ request: ExplorerSnapshotRequest) {
-    let stamp = Self.timestamp()
-    let directory = request.directory.isEmpty ? "i2f-export-\(stamp)" : request.directory
-    let panes = request.configuration.panes.indices.map { i in (analyses[i], latestReports[i], latestAttacks[i]) }
+  private func export(_ request: ExportRequest) {
+    let directory = request.directory.isEmpty ? "i2f-export-\(Self.timestamp())" : request.directory
     let mailbox = self.mailbox
-    Task.detached {
+    Task.detached(executorPreference: ComputeExecutor.shared) {
       do {
         let dir = URL(fileURLWithPath: directory)
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        if let original = request.original { try ImageExport.writePNG(original, to: dir.appendingPathComponent("original.png")) }
         var numbers: [String: [String: Double]] = [:]
-        for (i, (analysis, report, attack)) in panes.enumerated() {
-          let name = "pane\(i + 1)-\(request.configuration.panes[i].shortName)"
-          if let analysis, i == 0 { try ImageExport.writePNG(analysis.victim.images, to: dir.appendingPathComponent("original.png")) }
-          if let report { try ImageExport.writePNG(report.predictedImages, to: dir.appendingPathComponent("\(name)-i2f.png")) }
-          if let attack { try ImageExport.writePNG(attack.reconstruction, to: dir.appendingPathComponent("\(name)-attack.png")) }
-          var n: [String: Double] = [:]
-          if let analysis { n["lambda_max"] = analysis.lambdaMax; n["lambda_min"] = analysis.lambdaMin }
-          if let r = report {
-            n["jdelta_norm"] = r.jDeltaNorm; n["i2f_norm"] = r.i2fNorm; n["i2f_ridge_norm"] = r.i2fRidgeNorm
-            n["i2f_lb"] = r.lowerBound; n["predicted_rmse"] = r.predictedRMSE; n["delta_norm"] = r.deltaNorm
-            n["grad_norm"] = r.gradientNorm
-            if let ub = r.upperBound { n["i2f_ub"] = ub }
-            if let e = r.expectedRMSE { n["expected_rmse"] = e }
-            if let rank = r.rank { n["rank"] = Double(rank) }
-          }
-          if let a = attack {
-            n["attack_iteration"] = Double(a.iteration); n["attack_rmse"] = a.metrics.rmse
-            n["attack_psnr"] = a.metrics.psnr; n["attack_ssim"] = a.metrics.ssim
-          }
-          numbers[name] = n
+        for pane in request.panes {
+          if let p = pane.prediction { try ImageExport.writePNG(p, to: dir.appendingPathComponent("\(pane.name)-i2f.png")) }
+          if let r = pane.reconstruction { try ImageExport.writePNG(r, to: dir.appendingPathComponent("\(pane.name)-attack.png")) }
+          numbers[pane.name] = pane.numbers
         }
         let json = try request.configuration.json(numbers: numbers)
         try FileIO.writeAtomically(Array(json), to: dir.appendingPathComponent("view.json"))
@@ -211,40 +217,70 @@ public final class ExplorerEngine: @unchecked Sendable {
     }
   }
 
-  static func timestamp() -> String {
+  nonisolated static func timestamp() -> String {
     let f = DateFormatter()
     f.dateFormat = "yyyyMMdd-HHmmss"
     f.locale = Locale(identifier: "en_US_POSIX")
     return f.string(from: Date())
   }
+}
 
-  /// Thread-safe queue of results; engine-internal messages are handled on `take`.
-  final class Mailbox: @unchecked Sendable {
-    enum Message {
-      case event(ExplorerEvent)
-      case internalAnalysis(pane: Int, generation: Int, key: CacheKey, LeakageAnalysis)
-    }
-    private let lock = NSLock()
-    private var messages: [Message] = []
-    weak var engine: ExplorerEngine?
+/// An analysis's stages as far as computed: the first (what δ and the attacks need) and the most
+/// advanced (what the evaluations use).
+struct AnalysisStages: Sendable {
+  let products: Analysis
+  var latest: Analysis
 
-    func post(_ e: ExplorerEvent) { lock.withLock { messages.append(.event(e)) } }
+  init(_ products: Analysis) {
+    self.products = products
+    latest = products
+  }
+}
 
-    func post(_ m: Message) { lock.withLock { messages.append(m) } }
+/// Analyses by ``Scenario/analysisKey``, the most recently stored kept (at most `capacity`); a
+/// more advanced stage replaces a less advanced one.
+struct AnalysisCache {
+  let capacity: Int
+  private var entries: [Scenario: AnalysisStages] = [:]
+  private var order: [Scenario] = []
 
-    func take() -> [ExplorerEvent] {
-      let taken = lock.withLock { () -> [Message] in
-        defer { messages = [] }
-        return messages
-      }
-      return taken.compactMap { m in
-        switch m {
-        case .event(let e): return e
-        case .internalAnalysis(let pane, let gen, let key, let analysis):
-          engine?.store(analysis, pane: pane, generation: gen, key: key)
-          return .analysisReady(pane: pane, generation: gen, ExplorerEngine.summary(analysis))
-        }
-      }
+  init(capacity: Int) { self.capacity = capacity }
+
+  subscript(key: Scenario) -> AnalysisStages? { entries[key] }
+
+  mutating func store(_ stages: AnalysisStages, for key: Scenario) {
+    if let old = entries[key], Self.rank(old.latest) > Self.rank(stages.latest) { return }
+    entries[key] = stages
+    order.removeAll { $0 == key }
+    order.append(key)
+    while order.count > capacity { entries[order.removeFirst()] = nil }
+  }
+
+  private static func rank(_ a: Analysis) -> Int { a.isComplete ? 2 : (a.lambdaMax != nil ? 1 : 0) }
+}
+
+/// The queue through which background work answers the engine: any thread posts, the main
+/// loop takes. Taking only removes messages; the engine acts on them in ``ExplorerEngine/drain()``.
+final class EngineMailbox: @unchecked Sendable {
+  enum Message: Sendable {
+    case event(ExplorerEvent)
+    /// An analysis stage for the engine to keep (and report to the state).
+    case stage(PaneID, generation: Int, key: Scenario, AnalysisStages)
+  }
+
+  private let lock = NSLock()
+  /// Guarded by `lock`.
+  private var messages: [Message] = []
+
+  func post(_ event: ExplorerEvent) { post(.event(event)) }
+
+  func post(_ message: Message) { lock.withLock { messages.append(message) } }
+
+  /// Everything posted since the last call, in order.
+  func take() -> [Message] {
+    lock.withLock {
+      defer { messages = [] }
+      return messages
     }
   }
 }

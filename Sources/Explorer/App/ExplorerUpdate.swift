@@ -14,33 +14,47 @@ extension ExplorerState {
     switch event {
     case .tick: return []
     case .key(let key): return handle(key, now: now, size: size)
-    case .analysisProgress(let i, let gen, let fraction):
-      guard panes.indices.contains(i), panes[i].analysisGeneration == gen else { return [] }
-      panes[i].analysis = .computing(progress: fraction)
+    case .victimLoaded(let id, let gen, let victim):
+      guard let i = pane(id, analysis: gen) else { return [] }
+      panes[i].victim = victim
+      panes[i].phase = .products
       return []
-    case .analysisReady(let i, let gen, let summary):
-      guard panes.indices.contains(i), panes[i].analysisGeneration == gen else { return [] }
-      panes[i].analysis = .ready(summary)
-      return reevaluate(i)
-    case .analysisFailed(let i, let gen, let text):
-      guard panes.indices.contains(i), panes[i].analysisGeneration == gen else { return [] }
-      panes[i].analysis = .failed(text)
+    case .trainingProgress(let id, let gen, let progress):
+      guard let i = pane(id, analysis: gen) else { return [] }
+      panes[i].phase = .training(progress)
+      return []
+    case .analysisProgress(let id, let gen, let fraction):
+      guard let i = pane(id, analysis: gen) else { return [] }
+      panes[i].phase = .spectrum(fraction: fraction)
+      return []
+    case .analysisStage(let id, let gen, let summary):
+      guard let i = pane(id, analysis: gen) else { return [] }
+      panes[i].analysis = summary
+      panes[i].phase = summary.isComplete ? .complete : (summary.hasLargestEigenvalue ? .spectrum(fraction: nil) : .largestEigenvalue)
+      return evaluate(i)
+    case .analysisFailed(let id, let gen, let text):
+      guard let i = pane(id, analysis: gen) else { return [] }
+      panes[i].phase = .failed(text)
       message = .transient(text, severity: .error, now: now, duration: .seconds(8))
       return []
-    case .evaluated(let i, let gen, let report):
-      guard panes.indices.contains(i), panes[i].evaluationGeneration == gen else { return [] }
+    case .evaluated(let id, let gen, let report):
+      guard let i = index(of: id), panes[i].evaluationGeneration == gen else { return [] }
       panes[i].report = report
       panes[i].evaluating = false
       return []
-    case .evaluationFailed(let i, let gen, let text):
-      guard panes.indices.contains(i), panes[i].evaluationGeneration == gen else { return [] }
+    case .evaluationFailed(let id, let gen, let text):
+      guard let i = index(of: id), panes[i].evaluationGeneration == gen else { return [] }
       panes[i].evaluating = false
       message = .transient(text, severity: .error, now: now, duration: .seconds(6))
       return []
-    case .attackProgress(let i, let gen, let snapshot):
-      guard panes.indices.contains(i), panes[i].attackGeneration == gen else { return [] }
+    case .attackProgress(let id, let gen, let snapshot):
+      guard let i = index(of: id), panes[i].attackGeneration == gen else { return [] }
       panes[i].attack = snapshot
-      panes[i].attackRunning = snapshot.running
+      return []
+    case .attackFailed(let id, let gen, let text):
+      guard let i = index(of: id), panes[i].attackGeneration == gen else { return [] }
+      panes[i].attackFailure = text
+      message = .transient("attack: \(text)", severity: .error, now: now, duration: .seconds(6))
       return []
     case .datasetLoaded(let name, let dataset):
       datasets[name] = dataset
@@ -58,6 +72,12 @@ extension ExplorerState {
       message = .transient(text, severity: .error, now: now, duration: .seconds(8))
       return []
     }
+  }
+
+  /// Position of pane `id` when `generation` is its current analysis.
+  private func pane(_ id: PaneID, analysis generation: Int) -> Int? {
+    guard let i = index(of: id), panes[i].analysisGeneration == generation else { return nil }
+    return i
   }
 
   // MARK: - Keys
@@ -105,6 +125,7 @@ extension ExplorerState {
 
   private mutating func perform(_ action: ExplorerAction, now: ContinuousClock.Instant, size: Size) -> [ExplorerEffect] {
     let p = activePane
+    let id = panes[p].id
     switch action {
     case .quit: quit = true
     case .help: overlay = .help(scroll: 0)
@@ -115,14 +136,14 @@ extension ExplorerState {
         overlay = .help(scroll: Swift.max(0, Swift.min(limit, s + (action == .scrollUp ? -1 : 1))))
       }
     case .pickModel:
-      overlay = .picker(.model, ListPicker(items: Architecture.allCases.map { PickerItem($0.rawValue, detail: $0.summary) },
-                                           selection: Architecture.allCases.firstIndex(of: scenario.architecture) ?? 0))
+      overlay = .picker(.model, ListPicker(items: modelChoices.map(Self.pickerItem),
+                                           selection: modelChoices.firstIndex { $0.model == scenario.model } ?? 0))
     case .pickInitialization:
       overlay = .picker(.initialization, ListPicker(items: weightChoices.map(Self.pickerItem),
                                                     selection: weightChoices.firstIndex(of: panes[p].weights) ?? 0))
     case .pickPerturbation:
-      let kinds = PerturbationControl.Kind.allCases
-      overlay = .picker(.perturbation, ListPicker(items: kinds.map { PickerItem($0.title, detail: $0.summary) },
+      let kinds = control.availableKinds
+      overlay = .picker(.perturbation, ListPicker(items: kinds.map { PickerItem($0.title, detail: control.summary(of: $0)) },
                                                   selection: kinds.firstIndex(of: control.kind) ?? 0))
     case .pickAttack:
       overlay = .picker(.attack, ListPicker(items: AttackConfiguration.presets.map {
@@ -141,48 +162,43 @@ extension ExplorerState {
       let name = datasetNames[datasetIndex]
       return datasets[name] == nil ? [.loadDataset(name)] : []
     case .increase, .decrease:
-      control.adjust(by: action == .increase ? 1 : -1, maxDirection: panes[p].report?.rank ?? panes[p].summary?.inputCount ?? 1)
-      return reevaluateAll()
+      control.adjust(by: action == .increase ? 1 : -1, maxDirection: panes[p].report?.rank ?? panes[p].victim?.inputCount ?? 1)
+      return reevaluateAll(restartAttack: true)
     case .toggleDirectionEnd:
       control.directionEnd = control.directionEnd == .top ? .bottom : .top
-      return reevaluateAll()
+      return reevaluateAll(restartAttack: true)
     case .newNoiseDraw:
       scenario.noiseSeed &+= 1
       message = .transient("noise draw \(scenario.noiseSeed)", now: now)
-      return reevaluateAll()
+      return reevaluateAll(restartAttack: true)
     case .ridgeUp, .ridgeDown:
       let f = action == .ridgeUp ? 10.0 : 0.1
       switch scenario.ridge {
       case .relative(let r): scenario.ridge = .relative(r == 0 ? 1e-12 : Swift.min(r * f, 1))
       case .absolute(let e): scenario.ridge = .absolute(e == 0 ? 1e-12 : e * f)
       }
-      return reevaluateAll()
+      // ε changes the numbers, not δ: the attacks go on.
+      return reevaluateAll(restartAttack: false)
     case .targetUp: targetRMSE = Swift.min(targetRMSE * 2, 1)
     case .targetDown: targetRMSE = Swift.max(targetRMSE / 2, 1e-4)
     case .runPause:
-      let run = !panes[p].attackRunning
-      panes[p].attackRunning = run
-      return [.attack(pane: p, run ? .run : .pause)]
-    case .step: return [.attack(pane: p, .step(1))]
-    case .stepTen: return [.attack(pane: p, .step(10))]
-    case .runToEnd:
-      panes[p].attackRunning = true
-      return [.attack(pane: p, .finish)]
-    case .resetAttack:
-      panes[p].attackRunning = false
-      return [.attack(pane: p, .reset)]
+      return [.attack(id, panes[p].attack?.isRunning == true ? .pause : .run)]
+    case .step: return [.attack(id, .step(1))]
+    case .stepTen: return [.attack(id, .step(10))]
+    case .runToEnd: return [.attack(id, .finish)]
+    case .resetAttack: return [.attack(id, .reset)]
     case .faster, .slower:
       speed = Swift.max(0, Swift.min(AttackSpeed.levels.count - 1, speed + (action == .faster ? 1 : -1)))
       message = .transient("attack speed \(AttackSpeed.levels[speed].label)", now: now)
-      return panes.indices.map { .attack(pane: $0, .speed(AttackSpeed.levels[speed].perSecond)) }
+      return panes.map { .attack($0.id, .speed(AttackSpeed.levels[speed].perSecond)) }
     case .runAll:
-      let run = !panes.allSatisfy(\.attackRunning)
-      var effects: [ExplorerEffect] = []
-      for i in panes.indices where panes[i].summary != nil && !(panes[i].attack?.finished ?? false) {
-        panes[i].attackRunning = run
-        effects.append(.attack(pane: i, run ? .run : .pause))
+      let runnable = panes.filter { $0.attack.map { !$0.finished } ?? false }
+      guard !runnable.isEmpty else {
+        message = .transient("no attack to run yet", severity: .warning, now: now)
+        return []
       }
-      return effects
+      let run = !runnable.allSatisfy { $0.attack?.isRunning == true }
+      return runnable.map { .attack($0.id, run ? .run : .pause) }
     case .toggleCompare:
       screen = screen == .main ? .compare : .main
       focus = Swift.min(focus, panes.count - 1)
@@ -192,15 +208,12 @@ extension ExplorerState {
     case .addPane: return addPane()
     case .removePane:
       guard panes.count > 2 else { return [] }
-      let removed = focus
-      panes.remove(at: removed)
+      let removed = panes.remove(at: focus)
       focus = Swift.min(focus, panes.count - 1)
-      return [.dropPane(removed)]
+      return [.dropPane(removed.id)]
     case .export:
-      let config = ExplorerConfiguration(scenario: scenario, control: control, attack: attack, panes: panes.map(\.weights),
-                                         compare: screen == .compare, targetRMSE: targetRMSE)
       message = .transient("exporting…", now: now)
-      return [.export(ExplorerSnapshotRequest(configuration: config, directory: ""))]
+      return [.export(exportRequest(directory: ""))]
     }
     return []
   }
@@ -210,7 +223,17 @@ extension ExplorerState {
   static func pickerItem(_ w: WeightSource) -> PickerItem {
     switch w {
     case .initializer(let i, let seed): PickerItem(i.rawValue, detail: "\(i.summary), seed \(seed)")
-    case .file(let path): PickerItem(w.shortName, detail: "trained weights: \(path)")
+    case .trained(let seed): PickerItem("trained", detail: "trained on the sample's data set (a few epochs, cached), seed \(seed)")
+    case .file(let path): PickerItem(w.shortName, detail: "weights file: \(path)")
+    case .embedded: PickerItem(w.shortName, detail: "the weights stored in the model file")
+    }
+  }
+
+  static func pickerItem(_ m: ModelChoice) -> PickerItem {
+    if case .file(let path)? = m.weights { return PickerItem(m.name, detail: "\(m.model.shortName) with the weights of \(path)") }
+    switch m.model {
+    case .builtin(let a): return PickerItem(m.name, detail: a.summary)
+    case .onnx(let path): return PickerItem(m.name, detail: "ONNX model: \(path)")
     }
   }
 
@@ -219,26 +242,34 @@ extension ExplorerState {
   private mutating func choose(_ kind: PickerKind, _ index: Int, now: ContinuousClock.Instant) -> [ExplorerEffect] {
     switch kind {
     case .model:
-      let arch = Architecture.allCases[index]
-      guard arch != scenario.architecture else { return [] }
-      scenario.architecture = arch
-      // Trained weights belong to one architecture: fall back to the default initialisation.
-      for i in panes.indices { if case .file = panes[i].weights { panes[i].weights = .initializer(.uniform, seed: 0) } }
+      let choice = modelChoices[index]
+      guard choice.model != scenario.model || (choice.weights != nil && choice.weights != panes[activePane].weights) else { return [] }
+      scenario.model = choice.model
+      // Weights files and embedded weights belong to one model: a new ONNX model brings its own,
+      // any other falls back to the uniform initialisation (same seed).
+      for i in panes.indices {
+        switch panes[i].weights {
+        case .file, .embedded:
+          if case .onnx = choice.model { panes[i].weights = .embedded } else { panes[i].weights = .initializer(.uniform, seed: seed) }
+        case .initializer, .trained:
+          if case .onnx = choice.model, i == activePane, choice.weights == nil { panes[i].weights = .embedded }
+        }
+      }
+      if let w = choice.weights { panes[activePane].weights = w }
       return panes.indices.flatMap { reanalyze($0) }
     case .initialization:
       let w = weightChoices[index]
       guard w != panes[activePane].weights else { return [] }
       panes[activePane].weights = w
-      if activePane == 0 { scenario.weights = w }
       return reanalyze(activePane)
     case .perturbation:
-      control.kind = PerturbationControl.Kind.allCases[index]
-      return reevaluateAll()
+      control.kind = control.availableKinds[index]
+      return reevaluateAll(restartAttack: true)
     case .attack:
       let chosen = AttackConfiguration.presets[index]
       attack = chosen
       message = .transient("attack \(chosen.preset): \(chosen.iterations) iterations", now: now)
-      return reevaluateAll()
+      return panes.indices.flatMap { restartAttack($0) }
     }
   }
 
@@ -285,38 +316,62 @@ extension ExplorerState {
 
   // MARK: - Work
 
-  /// Starts pane `i`'s analysis afresh.
+  /// Starts pane `i`'s analysis afresh (its victim, stages, numbers and attack are dropped).
   mutating func reanalyze(_ i: Int) -> [ExplorerEffect] {
     let gen = takeGeneration()
+    let id = panes[i].id
+    panes[i] = PaneState(id: id, weights: panes[i].weights)
     panes[i].analysisGeneration = gen
-    panes[i].analysis = .computing(progress: 0)
-    panes[i].report = nil
-    panes[i].attack = nil
-    panes[i].attackRunning = false
-    panes[i].evaluationGeneration = 0
-    panes[i].attackGeneration = 0
-    return [.analyze(pane: i, generation: gen, scenario: scenario(forPane: i))]
+    return [.analyze(id, generation: gen, scenario: scenario(forPane: i))]
   }
 
-  /// Evaluates pane `i`'s I2F for the current δ and prepares a fresh attack (paused).
-  mutating func reevaluate(_ i: Int) -> [ExplorerEffect] {
-    guard panes[i].summary != nil else { return [] }
-    let gen = takeGeneration(), attackGen = takeGeneration()
+  /// Evaluates pane `i`'s I2F for the current δ at its latest stage and, when the current δ has
+  /// no attack yet, prepares one. Singular directions wait for the full spectrum (δ needs it);
+  /// every other δ needs only g0, so the attack is ready as soon as the products are.
+  mutating func evaluate(_ i: Int) -> [ExplorerEffect] {
+    guard let analysis = panes[i].analysis else { return [] }
+    let s = scenario(forPane: i)
+    if s.deltaNeedsSpectrum && !analysis.isComplete { return [] }
+    let gen = takeGeneration()
     panes[i].evaluationGeneration = gen
-    panes[i].attackGeneration = attackGen
     panes[i].evaluating = true
-    panes[i].attackRunning = false
-    return [.evaluate(pane: i, generation: gen, scenario: scenario(forPane: i), attack: attack, attackGeneration: attackGen),
-            .attack(pane: i, .speed(AttackSpeed.levels[speed].perSecond))]
+    var effects: [ExplorerEffect] = [.evaluate(panes[i].id, generation: gen, scenario: s)]
+    if panes[i].attackGeneration == 0 { effects += restartAttack(i) }
+    return effects
   }
 
-  private mutating func reevaluateAll() -> [ExplorerEffect] { panes.indices.flatMap { reevaluate($0) } }
+  /// Replaces pane `i`'s attack by a fresh one for the current δ and preset (once δ can be computed).
+  mutating func restartAttack(_ i: Int) -> [ExplorerEffect] {
+    panes[i].attack = nil
+    panes[i].attackGeneration = 0
+    panes[i].attackFailure = nil
+    guard let analysis = panes[i].analysis else { return [] }
+    let s = scenario(forPane: i)
+    if s.deltaNeedsSpectrum && !analysis.isComplete { return [] }
+    let gen = takeGeneration()
+    panes[i].attackGeneration = gen
+    return [.prepareAttack(panes[i].id, generation: gen, scenario: s, attack: attack),
+            .attack(panes[i].id, .speed(AttackSpeed.levels[speed].perSecond))]
+  }
+
+  /// Re-evaluates every pane after a change of δ (`restartAttack`: the attacks start over on the
+  /// new g0 + δ) or of the ridge (the attacks go on).
+  private mutating func reevaluateAll(restartAttack: Bool) -> [ExplorerEffect] {
+    panes.indices.flatMap { i -> [ExplorerEffect] in
+      if restartAttack {
+        panes[i].attack = nil
+        panes[i].attackGeneration = 0
+        panes[i].attackFailure = nil
+      }
+      return evaluate(i)
+    }
+  }
 
   private mutating func addPane() -> [ExplorerEffect] {
     guard panes.count < 4 else { return [] }
     let used = Set(panes.map(\.weights))
-    let next = weightChoices.first { !used.contains($0) } ?? .initializer(.uniform, seed: UInt64(panes.count))
-    panes.append(PaneState(weights: next))
+    let next = weightChoices.first { !used.contains($0) } ?? .initializer(.uniform, seed: seed &+ UInt64(panes.count))
+    panes.append(PaneState(id: takePaneID(), weights: next))
     focus = panes.count - 1
     return reanalyze(panes.count - 1)
   }

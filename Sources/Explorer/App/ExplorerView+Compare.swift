@@ -8,7 +8,7 @@ extension ExplorerState {
     let layout = ExplorerLayout.compare(size: canvas.size, paneCount: panes.count)
     let t = context.theme
     drawTitle(&canvas, in: layout.title, context: context)
-    let original = panes.lazy.compactMap(\.summary).first.flatMap { Self.heatmapImage($0.images) }
+    let original = panes.lazy.compactMap(\.victim).first.flatMap { Self.heatmapImage($0.images) }
     // One scale for every image on screen: half of a pane's width each (attack and I2F side by side).
     let imageSlots = layout.panes.map { r in
       Rect(x: r.x, y: r.y + 1, width: (r.width - 2) / 2 + 2, height: Swift.max(6, (r.height - 2) / 2))
@@ -25,7 +25,8 @@ extension ExplorerState {
 
     for (i, rect) in layout.panes.enumerated() where panes.indices.contains(i) {
       let pane = panes[i]
-      let panel = Panel(title: "\(i + 1) \(pane.weights.shortName)", detail: pane.attack.map { attackLabel($0) } ?? "", isFocused: i == focus)
+      let label = Self.titled("\(i + 1) \(pane.weights.shortName)", pane.attack.map { attackLabel($0) } ?? "", width: rect.width)
+      let panel = Panel(title: label.title, detail: label.detail, isFocused: i == focus)
       canvas.render(panel, in: rect, context: context)
       let inner = panel.contentRect(in: rect)
       let imageArea = inner.top(imageSlots[i].height - 1)
@@ -33,23 +34,21 @@ extension ExplorerState {
       let captions = imageArea.bottom(1).columns([.fill, .fill])
       canvas.draw("attack", in: captions[0], alignment: .center, style: t.secondary)
       canvas.draw("I2F prediction", in: captions[1], alignment: .center, style: t.secondary)
-      let status: String
-      switch pane.analysis {
-      case .computing(let f): status = "\(String(Spinner.frame(tick: tick, glyphs: context.glyphs))) \(Int(f * 100))%"
-      case .failed(let text): status = text
-      default: status = "…"
-      }
-      for (half, image) in zip(halves, [pane.attack.flatMap { Self.heatmapImage($0.reconstruction) },
-                                         pane.report.flatMap { Self.heatmapImage($0.predictedImages) }]) {
+      let phase = phaseLabel(pane, tick: tick, glyphs: context.glyphs)
+      let placeholders = [attackUnavailableReason(pane) ?? "…", phase.isEmpty ? "…" : phase]
+      for (half, (image, placeholder)) in zip(halves, zip([pane.attack.flatMap { Self.heatmapImage($0.reconstruction) },
+                                                          pane.report?.predictedImages.flatMap(Self.heatmapImage)], placeholders)) {
         if let image {
           canvas.render(ImageHeatmap(image: image, mapping: Self.pixels, scale: scale), in: half, context: context)
         } else {
-          canvas.draw(status, in: half.centered(Size(width: half.width, height: 1)), alignment: .center, style: t.secondary)
+          canvas.draw(placeholder, in: half.centered(Size(width: half.width, height: 1)), alignment: .center, style: t.secondary)
         }
       }
       var rows = numbersRows(pane, full: false)
-      if let a = pane.attack {
+      if let a = pane.attack, pane.attackRan {
         rows += [.pair("attack RMSE", Self.format(a.metrics.rmse)), .pair("attack SSIM", a.metrics.ssim.isFinite ? String(format: "%.3f", a.metrics.ssim) : "—")]
+      } else if pane.attack != nil {
+        rows += [.pair("attack RMSE", "not run")]
       }
       let below = inner.droppingTop(imageArea.height)
       canvas.render(KeyValueTable(rows: rows), in: below, context: context)
@@ -61,19 +60,31 @@ extension ExplorerState {
       }
     }
 
-    // Rankings: most leakage (lowest reconstruction RMSE) first, by I2F and by the attacks.
+    // Rankings: most leakage (lowest reconstruction RMSE) first, by I2F and by the attacks that ran.
     let gaussian = control.kind == .gaussian
+    let (predicted, achieved) = rankings()
+    canvas.draw([TextSpan(gaussian ? "Leakage rank · I2F expected RMSE: " : "Leakage rank · I2F predicted RMSE: ", style: t.label),
+                 TextSpan(predicted, style: t.value)], at: layout.ranking.origin, clip: layout.ranking)
+    canvas.draw([TextSpan("               attack RMSE:       ", style: t.label), TextSpan(achieved, style: t.value)],
+                at: Point(x: layout.ranking.x, y: layout.ranking.y + 1), clip: layout.ranking)
+    drawStatus(&canvas, in: layout.status, context: context, tick: tick)
+  }
+
+  /// The two ranking lines: panes by the RMSE I2F predicts, and by the RMSE their attacks
+  /// reached — attacks that have not run are not ranked but listed as not run.
+  func rankings() -> (predicted: String, achieved: String) {
     func ranking(_ values: [(Int, Double)]) -> String {
       values.sorted { $0.1 < $1.1 }.enumerated().map { "\($0.offset + 1). \(panes[$0.element.0].weights.shortName) \(Self.format($0.element.1))" }
         .joined(separator: "   ")
     }
-    let predicted = ranking(panes.indices.compactMap { i in panes[i].report.map { (i, gaussian ? $0.expectedRMSE ?? $0.predictedRMSE : $0.predictedRMSE) } })
-    let achieved = ranking(panes.indices.compactMap { i in panes[i].attack.map { (i, $0.metrics.rmse) } })
-    canvas.draw([TextSpan(gaussian ? "Leakage rank · I2F expected RMSE: " : "Leakage rank · I2F predicted RMSE: ", style: t.label),
-                 TextSpan(predicted, style: t.value)], at: layout.ranking.origin, clip: layout.ranking)
-    canvas.draw([TextSpan("               attack RMSE:       ", style: t.label),
-                 TextSpan(achieved.isEmpty ? "run the attacks (A runs all)" : achieved, style: t.value)],
-                at: Point(x: layout.ranking.x, y: layout.ranking.y + 1), clip: layout.ranking)
-    drawStatus(&canvas, in: layout.status, context: context, tick: tick)
+    let gaussian = control.kind == .gaussian
+    let predicted = ranking(panes.indices.compactMap { i in panes[i].report.flatMap { Self.predictedRMSE($0, gaussian: gaussian) }.map { (i, $0) } })
+    let ran = panes.indices.filter { panes[$0].attackRan }
+    let notRun = panes.indices.filter { !panes[$0].attackRan }.map { panes[$0].weights.shortName }
+    var achieved = ranking(ran.compactMap { i in panes[i].attack.map { (i, $0.metrics.rmse) } })
+    if !notRun.isEmpty {
+      achieved += (achieved.isEmpty ? "" : "   ") + "not run: \(notRun.joined(separator: ", "))" + (ran.isEmpty ? " (A runs all)" : "")
+    }
+    return (predicted, achieved)
   }
 }

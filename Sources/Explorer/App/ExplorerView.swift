@@ -34,13 +34,15 @@ extension ExplorerState {
     let t = context.theme
     canvas.clear(rect, style: t.badgeNeutral)
     let pane = panes[activePane]
-    let labels = pane.summary.map { $0.labels.map(String.init).joined(separator: ",") }
+    let labels = pane.victim.map { $0.labels.map(String.init).joined(separator: ",") }
+    var perturbation = "\(control.kind.shortTitle) \(control.valueLabel)"
+    if control.kind == .file, let r = pane.report { perturbation += " ‖δ‖ = \(Self.format(r.deltaNorm))" }
     let spans = [
       TextSpan(" i2f ", style: t.badgeActive),
-      TextSpan("  \(pane.summary?.architecture ?? scenario.architecture)", style: t.badgeNeutral),
+      TextSpan("  \(pane.victim?.architecture ?? scenario.model.shortName)", style: t.badgeNeutral),
       TextSpan(" · \(screen == .compare ? "\(panes.count) initialisations" : pane.weights.description)", style: t.badgeNeutral),
       TextSpan(" · \(scenario.sample)\(labels.map { " [\($0)]" } ?? "")", style: t.badgeNeutral),
-      TextSpan(" · \(control.kind.shortTitle) \(control.valueLabel)", style: t.badgeNeutral),
+      TextSpan(" · \(perturbation)", style: t.badgeNeutral),
       TextSpan(" · attack \(attack.preset)", style: t.badgeNeutral),
     ]
     canvas.draw(spans, at: rect.origin, clip: rect)
@@ -48,20 +50,45 @@ extension ExplorerState {
 
   func drawStatus(_ canvas: inout Canvas, in rect: Rect, context: RenderContext, tick: Int) {
     let pane = panes[activePane]
-    var mode = "READY", tone = StatusBar.Tone.paused
-    if case .computing(let f) = pane.analysis {
-      mode = "ANALYSING \(Int(f * 100))%"
-      tone = .active
-    } else if case .failed = pane.analysis {
-      mode = "ERROR"
-      tone = .error
-    } else if let a = pane.attack {
-      mode = a.finished ? "DONE it \(a.iteration)" : (pane.attackRunning ? "RUNNING it \(a.iteration)/\(a.total)" : "PAUSED it \(a.iteration)/\(a.total)")
-      tone = pane.attackRunning ? .active : .paused
+    var mode: String, tone: StatusBar.Tone
+    if let a = pane.attack {
+      mode = a.finished ? "DONE it \(a.iteration) \(a.status.rawValue)" : "\(a.isRunning ? "RUNNING" : "PAUSED") it \(a.iteration)/\(a.total)"
+      tone = a.isRunning ? .active : (a.status == .diverged ? .error : .paused)
+    } else {
+      switch pane.phase {
+      case .loading: (mode, tone) = ("LOADING", .active)
+      case .training(let p): (mode, tone) = ("TRAINING \(Int(p.fraction * 100))%", .active)
+      case .products, .largestEigenvalue: (mode, tone) = ("ANALYSING", .active)
+      case .spectrum(let f): (mode, tone) = ("SPECTRUM" + (f.map { " \(Int($0 * 100))%" } ?? ""), .active)
+      case .complete: (mode, tone) = ("READY", .paused)
+      case .failed: (mode, tone) = ("ERROR", .error)
+      }
     }
     let summary = "speed \(AttackSpeed.levels[speed].label)" + (screen == .compare ? " · pane \(focus + 1)/\(panes.count)" : "")
     canvas.render(StatusBar(mode: mode, tone: tone, summary: summary, message: message, hints: keymap.hints(scopes: scopes)),
                   in: rect, context: context)
+  }
+
+  /// A panel's title and right-hand detail for a panel `width` columns wide: both when they fit
+  /// side by side, else the two joined in the title (which the frame cuts at the end).
+  static func titled(_ title: String, _ detail: String, width: Int) -> (title: String, detail: String) {
+    guard !detail.isEmpty, title.terminalWidth + detail.terminalWidth + 9 > width else { return (title, detail) }
+    return ("\(title) \(detail)", "")
+  }
+
+  /// What the pane's analysis is doing, in words (empty once complete).
+  /// `spinner`: led by a spinner frame (not when a progress bar shows its own).
+  func phaseLabel(_ pane: PaneState, tick: Int, glyphs: GlyphSet, spinner: Bool = true) -> String {
+    let spin = spinner ? "\(Spinner.frame(tick: tick, glyphs: glyphs)) " : ""
+    switch pane.phase {
+    case .loading: return "\(spin)loading the model"
+    case .training(let p): return "\(spin)training the weights: epoch \(p.epoch)/\(p.epochs) \(Int(p.fraction * 100))%"
+    case .products: return "\(spin)computing g0 and J·δ"
+    case .largestEigenvalue: return "\(spin)computing λmax"
+    case .spectrum(let f): return "\(spin)computing J·Jᵀ" + (f.map { " \(Int($0 * 100))%" } ?? "")
+    case .complete: return ""
+    case .failed(let text): return text
+    }
   }
 
   /// A pixel tensor `[B, C, H, W]` as one heatmap image, the batch side by side with a blank gap.
@@ -116,29 +143,65 @@ extension ExplorerState {
     return NumberFormat.scientific(x, significantDigits: 3)
   }
 
-  /// Predicted and achieved leakage as text for one pane.
+  /// Predicted and achieved leakage as text for one pane: only what its analysis computed. Numbers
+  /// whose stage is still running show "…"; those the matrix-free path does not compute show "—";
+  /// ridge forms and estimates say so.
   func numbersRows(_ pane: PaneState, full: Bool) -> [KeyValueTable.Row] {
-    guard let s = pane.summary else { return [] }
-    let r = pane.report
+    guard let r = pane.report else { return [] }
+    let pending = "…"
+    let dense = r.shift != nil
+    let matrixFree = !dense && r.ridgeShift != nil
     var rows: [KeyValueTable.Row] = [
-      .pair("‖J·δ‖", Self.format(r?.jDeltaNorm)),
-      .pair("λmax(J·Jᵀ)", Self.format(s.lambdaMax)),
-      .pair("λmin(J·Jᵀ)", Self.format(s.lambdaMin)),
-      .pair("condition", Self.format(r?.condition ?? (s.lambdaMin > 0 ? s.lambdaMax / s.lambdaMin : .infinity))),
-      .pair("rank", r?.rank.map { "\($0)/\(s.inputCount)" } ?? "—"),
-      .pair("‖I2F(δ)‖", Self.format(r?.i2fNorm)),
+      .pair("‖J·δ‖", Self.format(r.jDeltaNorm)),
+      .pair("λmax(J·Jᵀ)", r.lambdaMax.map(Self.format) ?? pending),
     ]
-    if full {
+    if dense {
       rows += [
-        .pair("‖I2F_ε(δ)‖", Self.format(r?.i2fRidgeNorm) + " ε=\(Self.format(r?.ridge))"),
-        .pair("lower bound", Self.format(r?.lowerBound)),
-        .pair("upper bound", r.map { $0.upperBound.map(Self.format) ?? "— (singular)" } ?? "—"),
+        .pair("λmin(J·Jᵀ)", Self.format(r.lambdaMin)),
+        .pair("condition", r.condition.map(Self.format) ?? "∞ (singular)"),
+        .pair("rank", r.rank.map { "\($0)/\(r.inputCount)" } ?? "—"),
+        .pair("‖I2F(δ)‖", Self.format(r.i2fNorm)),
       ]
+      if full { rows.append(.pair("‖I2F_ε(δ)‖", Self.format(r.i2fRidgeNorm) + " ε=\(Self.format(r.ridge))")) }
+    } else if matrixFree {
+      rows += [
+        .pair("λmin ≈", "\(Self.format(r.lambdaMinEstimate)) (estimate)"),
+        .pair("rank", "— (matrix-free)"),
+        .pair("‖I2F_ε(δ)‖", Self.format(r.i2fRidgeNorm) + (full ? " ε=\(Self.format(r.ridge))" : "")),
+      ]
+    } else {
+      rows += [.pair("λmin(J·Jᵀ)", pending), .pair("rank", pending), .pair("‖I2F(δ)‖", pending)]
     }
-    rows.append(.pair("predicted RMSE", Self.format(r?.predictedRMSE)))
-    if control.kind == .gaussian { rows.append(.pair("expected RMSE", Self.format(r?.expectedRMSE))) }
-    if full, let r { rows.append(.pair("σ for RMSE \(NumberFormat.compact(targetRMSE))", Self.format(r.sigma(forTargetRMSE: targetRMSE)))) }
-    if full { rows.append(.pair("‖δ‖ / ‖g0‖", r.map { "\(Self.format($0.deltaNorm)) / \(Self.format($0.gradientNorm))" } ?? "—")) }
+    if full {
+      rows.append(.pair("lower bound", r.lowerBound.map(Self.format) ?? pending))
+      if dense {
+        rows.append(.pair("upper bound", r.upperBound.map(Self.format) ?? "— (singular)"))
+      } else if matrixFree {
+        rows.append(.pair("upper bound ≈", r.upperBoundEstimate.map { "\(Self.format($0)) (estimate)" } ?? "—"))
+      } else {
+        rows.append(.pair("upper bound", pending))
+      }
+    }
+    if dense {
+      rows.append(.pair("predicted RMSE", Self.format(r.predictedRMSE)))
+      if control.kind == .gaussian { rows.append(.pair("expected RMSE", Self.format(r.expectedRMSE))) }
+      if full { rows.append(.pair("σ for RMSE \(NumberFormat.compact(targetRMSE))", Self.format(r.sigma(forTargetRMSE: targetRMSE)))) }
+    } else if matrixFree {
+      rows.append(.pair("predicted RMSE_ε", Self.format(r.predictedRidgeRMSE)))
+      if control.kind == .gaussian { rows.append(.pair("expected RMSE_ε", Self.format(r.expectedRidgeRMSE))) }
+      if full { rows.append(.pair("σ_ε for RMSE \(NumberFormat.compact(targetRMSE))", Self.format(r.ridgeSigma(forTargetRMSE: targetRMSE)))) }
+    } else {
+      rows.append(.pair("predicted RMSE", pending))
+    }
+    if full { rows.append(.pair("‖δ‖ / ‖g0‖", "\(Self.format(r.deltaNorm)) / \(Self.format(r.gradientNorm))")) }
     return rows
+  }
+
+  /// The RMSE I2F predicts for a pane, for rankings: the expected one over Gaussian draws when
+  /// that applies, else the one for this δ (ridge forms on the matrix-free path).
+  static func predictedRMSE(_ r: Evaluation, gaussian: Bool) -> Double? {
+    let exact = gaussian ? r.expectedRMSE ?? r.predictedRMSE : r.predictedRMSE
+    let ridge = gaussian ? r.expectedRidgeRMSE ?? r.predictedRidgeRMSE : r.predictedRidgeRMSE
+    return exact ?? ridge
   }
 }

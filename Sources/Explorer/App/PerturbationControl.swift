@@ -1,11 +1,15 @@
 import Foundation
 import Leakage
 
-/// The perturbation as the explorer adjusts it: a kind and one slider per kind (σ and b on a log
-/// scale, the pruning fraction, the DP noise multiplier, the singular direction's index and end).
+/// The perturbation as the explorer adjusts it: a kind and one slider per kind (σ, b and the DP
+/// noise multiplier on a log scale, the pruning fraction, the singular direction's index and end),
+/// plus the DP clip and the δ file exactly as the user gave them.
+///
+/// Values given on the command line are kept exactly (σ = 0 stays 0, a clip stays the clip) until
+/// the user moves the slider; moving snaps to quarter decades.
 public struct PerturbationControl: Sendable, Equatable, Codable {
   public enum Kind: String, Sendable, CaseIterable, Codable {
-    case none, gaussian, laplace, prune, dp, direction
+    case none, gaussian, laplace, prune, dp, direction, file
 
     public var title: String {
       switch self {
@@ -15,6 +19,7 @@ public struct PerturbationControl: Sendable, Equatable, Codable {
       case .prune: "gradient pruning"
       case .dp: "DP-SGD (clip + noise)"
       case .direction: "singular direction of J"
+      case .file: "δ from a file"
       }
     }
 
@@ -27,86 +32,108 @@ public struct PerturbationControl: Sendable, Equatable, Codable {
       case .prune: "pruning"
       case .dp: "DP-SGD"
       case .direction: "direction"
-      }
-    }
-
-    public var summary: String {
-      switch self {
-      case .none: "the attacker sees g0 exactly"
-      case .gaussian: "δ ~ N(0, σ²) per entry; σ on a log scale"
-      case .laplace: "δ ~ Laplace(0, b) per entry; b on a log scale"
-      case .prune: "zero the smallest fraction p of |g0|"
-      case .dp: "clip g0 to C = ‖g0‖/2, add N(0, (zC)²); z on a log scale"
-      case .direction: "δ = c·v_k, k-th right singular vector (top or bottom)"
+      case .file: "δ file"
       }
     }
   }
 
   public var kind: Kind = .gaussian
-  /// log10 σ of Gaussian noise.
-  public var logSigma = -3.0
-  /// log10 b of Laplace noise.
-  public var logScale = -3.0
+  /// σ of Gaussian noise, per entry.
+  public var sigma = 1e-3
+  /// b of Laplace noise, per entry.
+  public var scale = 1e-3
   public var pruneFraction = 0.5
-  /// log10 z of the DP noise multiplier (the clip norm is half of ‖g0‖).
-  public var logMultiplier = -2.0
+  /// z, the DP noise multiplier.
+  public var multiplier = 1e-2
+  /// C, the DP clip norm as given; nil: half of each pane's ‖g0‖.
+  public var clip: Double?
   public var directionEnd: SpectralEnd = .bottom
   public var directionIndex = 1
+  /// The δ file given with `--perturbation` (offered by the picker only when set).
+  public var file: String?
 
   public init() {}
 
-  /// The control matching a perturbation (files and exotic values map to the nearest slider).
+  /// The control showing `p` exactly.
   public init(_ p: Perturbation) {
     switch p {
     case .none: kind = .none
-    case .gaussian(let s): kind = .gaussian; logSigma = Self.log10(s)
-    case .laplace(let b): kind = .laplace; logScale = Self.log10(b)
+    case .gaussian(let s): kind = .gaussian; sigma = s
+    case .laplace(let b): kind = .laplace; scale = b
     case .prune(let f): kind = .prune; pruneFraction = f
-    case .differentialPrivacy(_, let z): kind = .dp; logMultiplier = Self.log10(z)
+    case .differentialPrivacy(let c, let z): kind = .dp; clip = c; multiplier = z
     case .direction(let end, let k): kind = .direction; directionEnd = end; directionIndex = k
-    case .file: kind = .none
+    case .file(let path): kind = .file; file = path
     }
   }
 
-  /// The perturbation for a shared gradient of norm `gradientNorm` (DP clips at half of it).
+  /// The kinds the picker offers: every slider kind, and the file when one was given.
+  public var availableKinds: [Kind] { Kind.allCases.filter { $0 != .file || file != nil } }
+
+  /// One line per kind for the picker.
+  public func summary(of kind: Kind) -> String {
+    switch kind {
+    case .none: "the attacker sees g0 exactly"
+    case .gaussian: "δ ~ N(0, σ²) per entry; σ on a log scale"
+    case .laplace: "δ ~ Laplace(0, b) per entry; b on a log scale"
+    case .prune: "zero the smallest fraction p of |g0|"
+    case .dp: "clip g0 to C = \(clip.map(Self.scientific) ?? "‖g0‖/2"), add N(0, (zC)²); z on a log scale"
+    case .direction: "δ = c·v_k, k-th right singular vector (top or bottom)"
+    case .file: file.map { "δ read from \($0)" } ?? "no file given (--perturbation FILE)"
+    }
+  }
+
+  /// The perturbation for a pane whose shared gradient has norm `gradientNorm` (the DP clip
+  /// defaults to half of it).
   public func perturbation(gradientNorm: Double) -> Perturbation {
     switch kind {
     case .none: .none
-    case .gaussian: .gaussian(sigma: Self.pow10(logSigma))
-    case .laplace: .laplace(scale: Self.pow10(logScale))
+    case .gaussian: .gaussian(sigma: sigma)
+    case .laplace: .laplace(scale: scale)
     case .prune: .prune(fraction: pruneFraction)
-    case .dp: .differentialPrivacy(clip: Swift.max(gradientNorm / 2, 1e-12), multiplier: Self.pow10(logMultiplier))
+    case .dp: .differentialPrivacy(clip: clip ?? Swift.max(gradientNorm / 2, 1e-12), multiplier: multiplier)
     case .direction: .direction(directionEnd, directionIndex)
+    case .file: file.map { .file($0) } ?? .none
     }
   }
 
+  /// Whether the current kind has a slider.
+  public var hasSlider: Bool { kind != .none && kind != .file }
+
   /// Moves the slider of the current kind by `steps` notches (quarter decades on log sliders).
   public mutating func adjust(by steps: Int, maxDirection: Int) {
-    let d = Double(steps)
     switch kind {
-    case .none: break
-    case .gaussian: logSigma = Self.clamp(logSigma + 0.25 * d, -8, 1)
-    case .laplace: logScale = Self.clamp(logScale + 0.25 * d, -8, 1)
-    case .prune: pruneFraction = Self.clamp((pruneFraction * 20 + d).rounded() / 20, 0, 1)
-    case .dp: logMultiplier = Self.clamp(logMultiplier + 0.25 * d, -6, 2)
+    case .none, .file: break
+    case .gaussian: sigma = Self.logStep(sigma, steps, 1e-8, 10)
+    case .laplace: scale = Self.logStep(scale, steps, 1e-8, 10)
+    case .prune: pruneFraction = Swift.min(Swift.max((pruneFraction * 20 + Double(steps)).rounded() / 20, 0), 1)
+    case .dp: multiplier = Self.logStep(multiplier, steps, 1e-6, 100)
     case .direction: directionIndex = Swift.min(Swift.max(1, directionIndex + steps), Swift.max(1, maxDirection))
     }
   }
 
-  /// The slider's value with its unit, for the status line and the numbers panel.
+  /// The slider's value with its unit, for the title bar.
   public var valueLabel: String {
     switch kind {
     case .none: "—"
-    case .gaussian: "σ = \(Self.scientific(Self.pow10(logSigma)))"
-    case .laplace: "b = \(Self.scientific(Self.pow10(logScale)))"
+    case .gaussian: "σ = \(Self.scientific(sigma))"
+    case .laplace: "b = \(Self.scientific(scale))"
     case .prune: "p = \(Int((pruneFraction * 100).rounded()))%"
-    case .dp: "z = \(Self.scientific(Self.pow10(logMultiplier))), C = ‖g0‖/2"
+    case .dp: "z = \(Self.scientific(multiplier)), C = \(clip.map(Self.scientific) ?? "‖g0‖/2 (default)")"
     case .direction: "k = \(directionIndex) from the \(directionEnd)"
+    case .file: file.map { ($0 as NSString).lastPathComponent } ?? "—"
     }
   }
 
-  static func pow10(_ x: Double) -> Double { Foundation.pow(10, x) }
-  static func log10(_ x: Double) -> Double { x > 0 ? Foundation.log10(x) : -8 }
-  static func clamp(_ x: Double, _ lo: Double, _ hi: Double) -> Double { Swift.min(Swift.max(x, lo), hi) }
+  /// `x` moved `steps` quarter decades to the next notches in that direction, within [lo, hi];
+  /// 0 moves up to `lo` and stays 0 going down.
+  static func logStep(_ x: Double, _ steps: Int, _ lo: Double, _ hi: Double) -> Double {
+    guard steps != 0 else { return x }
+    guard x > 0 else { return steps > 0 ? lo : x }
+    let quarters = Foundation.log10(x) * 4
+    let notch = steps > 0 ? (quarters + 1e-9).rounded(.down) + Double(steps) : (quarters - 1e-9).rounded(.up) + Double(steps)
+    return Swift.min(Swift.max(Foundation.pow(10, notch / 4), lo), hi)
+  }
+
   static func scientific(_ x: Double) -> String { NumberFormat.scientific(x, significantDigits: 2) }
 }

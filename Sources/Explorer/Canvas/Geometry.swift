@@ -23,8 +23,6 @@ public struct Size: Hashable, Sendable, CustomStringConvertible {
     self.height = Swift.max(0, height)
   }
 
-  public static let zero = Size(width: 0, height: 0)
-
   /// Number of cells.
   public var area: Int { width * height }
 
@@ -80,8 +78,6 @@ public struct Rect: Hashable, Sendable, CustomStringConvertible {
   /// A rectangle at the origin covering `size`.
   public init(size: Size) { self.init(origin: .zero, size: size) }
 
-  public static let zero = Rect(x: 0, y: 0, width: 0, height: 0)
-
   public var origin: Point { Point(x: x, y: y) }
   public var size: Size { Size(width: width, height: height) }
   public var minX: Int { x }
@@ -91,17 +87,10 @@ public struct Rect: Hashable, Sendable, CustomStringConvertible {
   /// One past the last row.
   public var maxY: Int { y + height }
   public var isEmpty: Bool { width == 0 || height == 0 }
-  public var area: Int { width * height }
-
   public var description: String { "\(width)×\(height)@\(x),\(y)" }
 
   /// True when the cell `p` lies inside.
   public func contains(_ p: Point) -> Bool { p.x >= x && p.x < maxX && p.y >= y && p.y < maxY }
-
-  /// True when `other` lies entirely inside (an empty rectangle is contained anywhere).
-  public func contains(_ other: Rect) -> Bool {
-    other.isEmpty || (other.x >= x && other.y >= y && other.maxX <= maxX && other.maxY <= maxY)
-  }
 
   /// The overlap of two rectangles (empty, positioned at the clamped origin, when they are disjoint).
   public func intersection(_ other: Rect) -> Rect {
@@ -122,20 +111,11 @@ public struct Rect: Hashable, Sendable, CustomStringConvertible {
   /// The rectangle shrunk by `dx` columns on the left and right and `dy` rows on top and bottom.
   public func insetBy(dx: Int, dy: Int) -> Rect { inset(by: .symmetric(horizontal: dx, vertical: dy)) }
 
-  /// The rectangle moved by `dx`, `dy`.
-  public func offsetBy(dx: Int, dy: Int) -> Rect { Rect(x: x + dx, y: y + dy, width: width, height: height) }
-
   /// A rectangle of `size` (clipped to this one) centred inside; odd leftovers go right and down.
   public func centered(_ size: Size) -> Rect {
     let w = Swift.min(size.width, width)
     let h = Swift.min(size.height, height)
     return Rect(x: x + (width - w) / 2, y: y + (height - h) / 2, width: w, height: h)
-  }
-
-  /// A rectangle of `size` (clipped) centred horizontally and placed at the top.
-  public func centeredHorizontally(_ size: Size) -> Rect {
-    let w = Swift.min(size.width, width)
-    return Rect(x: x + (width - w) / 2, y: y, width: w, height: Swift.min(size.height, height))
   }
 
   /// The first `n` rows (clamped to the height).

@@ -7,7 +7,8 @@ import Darwin
 #endif
 
 /// Runs `body` with the terminal in full-screen curses mode and always restores it afterwards —
-/// on return, on a thrown error, and (through signal handlers) on Ctrl-C, SIGTERM and crashes.
+/// on return, on a thrown error, and (through signal handlers) on crashes. Ctrl-C arrives as a
+/// key and SIGTERM/SIGHUP as ``CursesTerminal/terminationSignal``, so `body` can end normally.
 ///
 /// ```swift
 /// try withTerminal(TerminalOptions(noColor: flags.noColor)) { terminal in
@@ -233,15 +234,22 @@ public final class CursesTerminal {
     }
   }
 
+  /// SIGTERM or SIGHUP, once received: the app should end its loop (the terminal is restored as
+  /// usual) and exit with status 128 + this signal.
+  public var terminationSignal: Int32? { TerminalRestoration.pendingTermination }
+
   /// Waits up to `timeout` (forever when nil) for a key or event. Returns nil on timeout — the
   /// app's tick — and for input that is not a key we report. A resize updates ``size`` and forces
-  /// a full repaint on the next draw.
+  /// a full repaint on the next draw. A SIGINT (Ctrl-C in cbreak mode) is returned as the key
+  /// Ctrl-C, as raw mode would deliver it.
   public func nextKey(timeout: Duration?) -> Key? {
     guard isOpen else { return nil }
+    if TerminalRestoration.takeInterrupt() { return .control("c") }
     let window = nc_stdscr()
     wtimeout(window, timeout.map(Self.milliseconds) ?? -1)
     var code: wint_t = 0
     let status = wget_wch(window, &code)
+    if TerminalRestoration.takeInterrupt() { return .control("c") }
     switch status {
     case KEY_CODE_YES:
       let keyCode = Int32(truncatingIfNeeded: code)

@@ -17,13 +17,18 @@ import Darwin
 ///
 /// What happens on each path:
 /// - normal return and thrown errors: ``CursesTerminal/close()`` (run by `withTerminal`'s `defer`);
-/// - SIGINT (Ctrl-C), SIGTERM and SIGHUP (the terminal closed): `endwin()`, then `_exit(130)` /
-///   `_exit(143)` / `_exit(129)`;
+/// - SIGINT (Ctrl-C): a flag that ``CursesTerminal/nextKey(timeout:)`` turns into the key Ctrl-C,
+///   so the app quits the usual way (its loop ends, the terminal is restored, nothing is lost);
+/// - SIGTERM and SIGHUP: a flag the app's loop reads (``CursesTerminal/terminationSignal``), so it
+///   too ends normally and then exits with the conventional status 128 + signal (143, 129);
+/// - the same signal again while the first is still unanswered (a loop that no longer polls):
+///   `endwin()` and `_exit(128 + signal)` at once;
 /// - SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP, SIGABRT: `endwin()`, write where the log is to the
 ///   real standard error, put the previous handler back (the Swift runtime's backtracer, or the
 ///   default) and let it run: a fault re-executes the instruction, a sent signal is raised again.
-/// SIGWINCH and SIGTSTP are left to curses, which handles them only while their disposition is the
-/// default; installing ours for SIGINT/SIGTERM/SIGHUP before `newterm` keeps curses from adding its own.
+/// The flag handlers only store a number (async-signal-safe). SIGWINCH and SIGTSTP are left to
+/// curses, which handles them only while their disposition is the default; installing ours for
+/// SIGINT, SIGTERM and SIGHUP before `newterm` keeps curses from adding its own.
 enum TerminalRestoration {
   static let fatalSignals: [Int32] = [SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP, SIGABRT]
   static let exitSignals: [Int32] = [SIGINT, SIGTERM, SIGHUP]
@@ -36,10 +41,11 @@ enum TerminalRestoration {
     return p
   }()
 
-  /// `[0]`: 1 while curses owns the screen; `[1]`: duplicate of the original stderr, or -1.
+  /// `[0]`: 1 while curses owns the screen; `[1]`: duplicate of the original stderr, or -1;
+  /// `[2]`: 1 when a SIGINT is waiting to be read as a key; `[3]`: a pending SIGTERM or SIGHUP, or 0.
   nonisolated(unsafe) private static let state: UnsafeMutablePointer<Int32> = {
-    let p = UnsafeMutablePointer<Int32>.allocate(capacity: 2)
-    p.initialize(repeating: 0, count: 2)
+    let p = UnsafeMutablePointer<Int32>.allocate(capacity: 4)
+    p.initialize(repeating: 0, count: 4)
     p[1] = -1
     return p
   }()
@@ -63,6 +69,8 @@ enum TerminalRestoration {
     _ = savedActions
     state[0] = 0
     state[1] = originalStderr
+    state[2] = 0
+    state[3] = 0
     let text =
       "i2f: the explorer crashed; the terminal was restored"
       + (logPath.map { ". Details are in \($0)\n" } ?? "\n")
@@ -103,9 +111,27 @@ enum TerminalRestoration {
     for sig in fatalSignals + exitSignals { sigaction(sig, savedActions + Int(sig), nil) }
     state[0] = 0
     state[1] = -1
+    state[2] = 0
+    state[3] = 0
   }
 
+  /// Whether a SIGINT arrived since the last call (it is then consumed).
+  static func takeInterrupt() -> Bool {
+    guard state[2] != 0 else { return false }
+    state[2] = 0
+    return true
+  }
+
+  /// The SIGTERM or SIGHUP received, if any (it stays pending until ``uninstall()``).
+  static var pendingTermination: Int32? { state[3] != 0 ? state[3] : nil }
+
   private static func handleExit(_ sig: Int32) {
+    let slot = sig == SIGINT ? 2 : 3
+    if state[slot] == 0 {
+      state[slot] = sig == SIGINT ? 1 : sig
+      return
+    }
+    // Still unanswered: the app no longer polls, so restore the terminal and leave now.
     if state[0] != 0 {
       state[0] = 0
       endwin()

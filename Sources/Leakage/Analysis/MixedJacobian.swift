@@ -37,8 +37,6 @@ public struct MixedJacobian<S: TensorScalar>: Sendable {
   public var parameterCount: Int { layout.count }
   /// The shared gradient g0 = ∇θL(x0, θ), flat.
   public var sharedGradient: Tensor<S> { gradTheta.value }
-  /// ∇ₓL(x0, θ), flat.
-  public var inputGradient: Tensor<S> { gradX.value.reshaped([inputCount]) }
 
   /// `J·δ` for δ with dθ entries; dx entries.
   public func apply(_ delta: Tensor<S>) -> Tensor<S> {

@@ -53,3 +53,25 @@ public enum AnalysisError: Error, Equatable, CustomStringConvertible {
     }
   }
 }
+
+/// The input space in which J, the spectrum, I2F, the bounds and RMSE are reported (see
+/// ``InputNormalization``). The same unless the model normalises its inputs.
+public enum InputSpace: String, Sendable, Codable, CaseIterable, Hashable {
+  /// The pixels x in [0, 1], differentiating through the normalisation.
+  case pixel
+  /// The normalised tensor z = (x − mean)/std the network sees: what the official I2F code and
+  /// most PyTorch scripts compute.
+  case model
+}
+
+extension VictimBatch {
+  /// The normalisation in front of the network, if any.
+  public var normalization: InputNormalization? { (network as? NormalizedNetwork)?.normalization }
+
+  /// The same batch seen in `space`: in model space, the base network fed the normalised images.
+  public func inSpace(_ space: InputSpace) -> VictimBatch {
+    guard space == .model, let normalized = network as? NormalizedNetwork else { return self }
+    // Shapes and labels were checked when self was built.
+    return try! VictimBatch(network: normalized.base, weights: weights, images: normalized.normalization.normalize(images), labels: labels)
+  }
+}

@@ -16,20 +16,36 @@ public struct AttackProblem: Sendable {
   public let trueLabels: [Int]
 
   /// A problem for `victim` whose gradient was perturbed by `delta`. With `inferLabels`, the
-  /// attacker recovers labels from the gradient (iDLG); otherwise it is given the true ones.
+  /// attacker recovers labels from the gradient (iDLG) when the network's classifier has a bias;
+  /// otherwise it is given the true ones.
   public init(victim: VictimBatch, observedGradient: Tensor<Double>, inferLabels: Bool) {
     network = victim.network
     weights = victim.weights
     self.observedGradient = observedGradient
     truth = victim.images
     trueLabels = victim.labels
-    labelsWereInferred = inferLabels
-    attackerLabels = inferLabels
-      ? LabelInference.infer(from: observedGradient, network: victim.network, batchSize: victim.batchSize) : victim.labels
+    let inferred = inferLabels
+      ? LabelInference.infer(from: observedGradient, network: victim.network, batchSize: victim.batchSize) : nil
+    labelsWereInferred = inferred != nil
+    attackerLabels = inferred ?? victim.labels
   }
 
   /// Whether the attacker's labels are the true ones (as a multiset).
   public var labelsAreCorrect: Bool { LabelInference.matches(attackerLabels, trueLabels) }
+}
+
+/// How an attack run ended.
+public enum AttackStatus: String, Sendable, Codable, Equatable {
+  /// Still iterating.
+  case running
+  /// Stopped early at an optimum: no step decreases the objective, which is (to rounding) zero.
+  case converged
+  /// Stopped early without reaching an optimum: no step decreases the objective any more.
+  case stalled
+  /// Ran every iteration of its budget.
+  case maxIterations = "max-iterations"
+  /// The objective or its gradient became NaN or infinite.
+  case diverged
 }
 
 /// One point of an attack's trajectory.
@@ -63,11 +79,17 @@ public struct AttackState<S: TensorScalar>: Sendable, Codable, Equatable {
   public var bestObjective: Double?
   public var bestX: [S]?
   public var isFinished = false
-  /// The iteration (over all restarts) at which the objective stopped being finite; the attack
-  /// finishes there.
-  public var divergedAt: Int?
   /// Objective evaluations, line searches included.
   public var evaluations = 0
+  /// Iterations taken over all trials (fewer than the budget when a trial stops early).
+  public var steps = 0
+  /// The objective and ‖∇‖ where the current trial started (to tell convergence from a stall).
+  public var trialStartObjective = Double.nan
+  public var trialStartGradientNorm = Double.nan
+  /// How each finished trial ended.
+  public var trialStatuses: [AttackStatus] = []
+  /// How the best finished trial ended.
+  public var bestStatus: AttackStatus?
 
   /// JSON for this state.
   public func encoded() throws -> Data {
@@ -124,11 +146,8 @@ public struct AttackStepper<S: TensorScalar>: Sendable {
   /// Iterations done over all restarts.
   public var iterationsDone: Int { state.trial * configuration.iterations + state.iteration }
   public var isFinished: Bool { state.isFinished }
-  /// Why the attack stopped early, when its objective became NaN or infinite; its results are
-  /// then meaningless and must not be reported as numbers.
-  public var divergence: AttackError? {
-    state.divergedAt.map { .diverged(iteration: $0, objective: state.objective) }
-  }
+  /// How the attack ended (the best trial's ending), or `.running`.
+  public var status: AttackStatus { state.isFinished ? state.bestStatus ?? .maxIterations : .running }
   public var objectiveValue: Double { state.objective }
   /// ‖∇x′D‖ at the current x′.
   public var gradientNorm: Double { state.gradient.reduce(0) { $0 + Double($1) * Double($1) }.squareRoot() }
@@ -165,9 +184,16 @@ public struct AttackStepper<S: TensorScalar>: Sendable {
       state.evaluations += 1
     case .lbfgs:
       var lbfgs = state.lbfgs ?? LBFGS(learningRate: c.learningRate, historySize: c.history)
-      let before = lbfgs.evaluations
+      let before = lbfgs.evaluations, start = state.objective
+      let evaluationLimit = before + (c.innerIterations * 5 + 3) / 4
       var x = state.x
-      (state.objective, state.gradient) = lbfgs.step(&x, value: state.objective, gradient: state.gradient, evaluate: evaluate)
+      for _ in 0..<c.innerIterations {
+        let previous = state.objective
+        (state.objective, state.gradient) = lbfgs.step(&x, value: state.objective, gradient: state.gradient, evaluate: evaluate)
+        if lbfgs.stalled || Self.unchanged(state.objective, previous) || lbfgs.evaluations >= evaluationLimit { break }
+      }
+      // A whole step that changed nothing is as far as L-BFGS gets.
+      if c.innerIterations > 1 && Self.unchanged(state.objective, start) { lbfgs.stalled = true }
       state.x = x
       state.evaluations += lbfgs.evaluations - before
       state.lbfgs = lbfgs
@@ -177,17 +203,18 @@ public struct AttackStepper<S: TensorScalar>: Sendable {
       }
     }
     state.iteration += 1
+    state.steps += 1
     record()
-    if stopIfDiverged() { return }
-    if state.iteration >= c.iterations { finishTrial() }
-  }
-
-  /// Finishes the attack when the objective is no longer finite; true when it did.
-  private mutating func stopIfDiverged() -> Bool {
-    guard !state.objective.isFinite else { return false }
-    state.divergedAt = iterationsDone
-    state.isFinished = true
-    return true
+    if !state.objective.isFinite || state.gradient.contains(where: { !$0.isFinite }) {
+      finishTrial(.diverged)
+    } else if state.lbfgs?.stalled == true {
+      // No step decreases the objective any more: at an optimum (the gradient has all but
+      // vanished, or the objective has), or stuck on a slope the line search cannot descend.
+      let optimal = state.objective <= 1e-10 * state.trialStartObjective || gradientNorm <= 1e-4 * state.trialStartGradientNorm
+      finishTrial(optimal ? .converged : .stalled)
+    } else if state.iteration >= c.iterations {
+      finishTrial(.maxIterations)
+    }
   }
 
   /// Runs to the end, calling `progress` after every iteration (return false to stop early).
@@ -197,6 +224,10 @@ public struct AttackStepper<S: TensorScalar>: Sendable {
       if !progress(self) { break }
     }
   }
+
+  /// PyTorch's `tolerance_change` (1e-9), relative here: the objectives of near-exact attacks
+  /// (starts at the truth, tiny δ) are themselves far below 1e-9.
+  static func unchanged(_ a: Double, _ b: Double) -> Bool { Swift.abs(a - b) <= 1e-9 * Swift.max(Swift.abs(a), Swift.abs(b)) }
 
   private mutating func startTrial(_ trial: Int) {
     let c = state.configuration
@@ -215,15 +246,20 @@ public struct AttackStepper<S: TensorScalar>: Sendable {
     state.adam = nil
     state.lbfgs = nil
     (state.objective, state.gradient) = objective.evaluate(state.x)
+    state.trialStartObjective = state.objective
+    state.trialStartGradientNorm = gradientNorm
     state.evaluations += 1
     record()
-    _ = stopIfDiverged()
   }
 
-  private mutating func finishTrial() {
-    if state.bestObjective.map({ state.objective < $0 }) ?? true {
+  private mutating func finishTrial(_ status: AttackStatus) {
+    state.trialStatuses.append(status)
+    // A diverged trial never wins over one that kept finite values.
+    let better = state.bestObjective.map { state.objective < $0 } ?? true
+    if state.bestStatus == nil || (status != .diverged && (better || state.bestStatus == .diverged)) {
       state.bestObjective = state.objective
       state.bestX = state.x
+      state.bestStatus = status
     }
     if state.trial + 1 < state.configuration.restarts {
       startTrial(state.trial + 1)

@@ -7,12 +7,13 @@ import Autodiff
 /// sample the true class is the (only) negative entry; for a batch of B, the B most negative
 /// entries are taken (the most negative repeated if fewer than B are negative).
 public enum LabelInference {
-  /// Labels inferred from `gradient` (flat, θ order) for a batch of `batchSize`; the network's last
-  /// parameter must be the bias of its final linear layer (true of every architecture here).
-  public static func infer(from gradient: Tensor<Double>, network: any Network, batchSize: Int) -> [Int] {
+  /// Labels inferred from `gradient` (flat, θ order) for a batch of `batchSize`, read off the
+  /// gradient of the network's classifier bias; nil when the network has none.
+  public static func infer(from gradient: Tensor<Double>, network: any Network, batchSize: Int) -> [Int]? {
     let layout = ParameterLayout(network)
     let k = network.spec.classCount
-    let bias = Array(gradient.scalars[(layout.count - k)..<layout.count])
+    guard let name = network.classifierBias, let p = layout.names.firstIndex(of: name), layout.shapes[p] == [k] else { return nil }
+    let bias = Array(gradient.scalars[layout.offsets[p]..<(layout.offsets[p] + k)])
     let order = (0..<k).sorted { bias[$0] < bias[$1] }
     let negative = order.filter { bias[$0] < 0 }
     let pool = negative.isEmpty ? [order[0]] : negative

@@ -96,11 +96,12 @@ public final class SampleCatalogue: @unchecked Sendable {
     }
   }
 
-  /// The images and labels `address` selects.
-  public func sample(_ address: SampleAddress) throws(DataError) -> Sample {
+  /// The images and labels `address` selects. A file of normalised tensors is mapped back to
+  /// pixels with `normalizedBy`.
+  public func sample(_ address: SampleAddress, normalizedBy normalization: InputNormalization? = nil) throws(DataError) -> Sample {
     switch address.source {
     case .file(let path):
-      return try SampleFile.load(path: path, items: address.items)
+      return try SampleFile.load(path: path, items: address.items, normalizedBy: normalization)
     case .dataset(let name):
       let dataset = try dataset(named: name)
       guard let items = address.items else {
@@ -113,7 +114,7 @@ public final class SampleCatalogue: @unchecked Sendable {
   }
 
   /// Parses and resolves an address such as `digits:17` (see ``SampleAddress``).
-  public func sample(_ text: String) throws(DataError) -> Sample {
-    try sample(SampleAddress(parsing: text))
+  public func sample(_ text: String, normalizedBy normalization: InputNormalization? = nil) throws(DataError) -> Sample {
+    try sample(SampleAddress(parsing: text), normalizedBy: normalization)
   }
 }

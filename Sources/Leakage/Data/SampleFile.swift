@@ -7,7 +7,8 @@ import Foundation
 /// lets items be addressed by name.
 public enum SampleFile {
   /// Loads the images at `items` (all when nil) of the file at `path`.
-  public static func load(path: String, items: [SampleAddress.Item]?) throws(DataError) -> Sample {
+  /// A file of normalised tensors z is mapped back to pixels `z·std + mean` with `normalizedBy`.
+  public static func load(path: String, items: [SampleAddress.Item]?, normalizedBy normalization: InputNormalization? = nil) throws(DataError) -> Sample {
     let url = URL(fileURLWithPath: path)
     let file: SafeTensors
     do {
@@ -15,11 +16,13 @@ public enum SampleFile {
     } catch {
       throw .tensorFile(error)
     }
-    return try load(file, path: path, items: items)
+    return try load(file, path: path, items: items, normalizedBy: normalization)
   }
 
   /// Selects from already parsed tensors; `path` names the file in addresses and errors.
-  public static func load(_ file: SafeTensors, path: String, items: [SampleAddress.Item]?) throws(DataError) -> Sample {
+  public static func load(
+    _ file: SafeTensors, path: String, items: [SampleAddress.Item]?, normalizedBy normalization: InputNormalization? = nil
+  ) throws(DataError) -> Sample {
     let name = file.fileName
     let xStored: StoredTensor
     let yStored: StoredTensor
@@ -67,11 +70,21 @@ public enum SampleFile {
     let value: (Int) -> Double
     switch xStored.dtype {
     case .f32, .f64:
-      guard let v = xStored.floatingPointValues(as: Double.self) else {
+      guard var v = xStored.floatingPointValues(as: Double.self) else {
         throw .malformed(file: name, problem: "x could not be decoded")
       }
-      if let bad = v.firstIndex(where: { !($0 >= 0 && $0 <= 1) }) {
-        throw .malformed(file: name, problem: "x holds \(v[bad]) at element \(bad); pixel values must lie in [0, 1]")
+      if let normalization {
+        guard shape[1] == normalization.channelCount || normalization.channelCount == 1 else {
+          throw .malformed(file: name, problem: "x has \(shape[1]) channels; the normalisation \(normalization) has \(normalization.channelCount)")
+        }
+        v = normalization.denormalize(Tensor(shape: shape, scalars: v)).scalars
+        // Float32 round trips land within a few ulps of the box.
+        if let bad = v.firstIndex(where: { !($0 >= -1e-5 && $0 <= 1 + 1e-5) }) {
+          throw .malformed(file: name, problem: "x at element \(bad) is \(v[bad]) in pixels under \(normalization), outside [0, 1]: not normalised with it")
+        }
+        v = v.map { Swift.min(Swift.max($0, 0), 1) }
+      } else if let bad = v.firstIndex(where: { !($0 >= 0 && $0 <= 1) }) {
+        throw .malformed(file: name, problem: "x holds \(v[bad]) at element \(bad); pixel values must lie in [0, 1] (a file of normalised tensors needs --normalized-sample and --normalize)")
       }
       value = { v[$0] }
     case .u8:

@@ -14,8 +14,8 @@ public enum PNGCodec {
   /// is decompressed, so a small file cannot announce an image that fills memory.
   public static let maxPixels = 1 << 26
 
-  /// The PNG file bytes of `image`.
-  public static func encode(_ image: PNGImage) -> [UInt8] {
+  /// The PNG file bytes of `image`. Throws only when zlib itself fails (out of memory).
+  public static func encode(_ image: PNGImage) throws(ZlibError) -> [UInt8] {
     let stride = image.width * image.channels
     let bpp = image.channels
     var filtered = [UInt8]()
@@ -60,8 +60,7 @@ public enum PNGCodec {
     appendBigEndian(UInt32(image.width), to: &ihdr)
     appendBigEndian(UInt32(image.height), to: &ihdr)
     ihdr += [8, image.channels == 3 ? 2 : 0, 0, 0, 0]
-    // Deflating an in-memory buffer only fails on out-of-memory; store uncompressed blocks then.
-    let idat = (try? Zlib.deflate(filtered, format: .zlib)) ?? storedZlib(filtered)
+    let idat = try Zlib.deflate(filtered, format: .zlib)
     var out = signature
     appendChunk("IHDR", ihdr, to: &out)
     appendChunk("IDAT", idat, to: &out)
@@ -71,8 +70,14 @@ public enum PNGCodec {
 
   /// Writes `image` as a PNG file atomically (temporary file, then rename).
   public static func write(_ image: PNGImage, to url: URL) throws(PNGError) {
+    let bytes: [UInt8]
     do {
-      try FileIO.writeAtomically(encode(image), to: url)
+      bytes = try encode(image)
+    } catch {
+      throw PNGError(file: url.relativePath, problem: "cannot compress the image: \(error)")
+    }
+    do {
+      try FileIO.writeAtomically(bytes, to: url)
     } catch {
       throw PNGError(file: error.file, problem: "cannot write the file: \(error.reason)")
     }
@@ -195,26 +200,5 @@ public enum PNGCodec {
     out.append(contentsOf: Array(type.utf8))
     out.append(contentsOf: data)
     appendBigEndian(Zlib.crc32(out[start...]), to: &out)
-  }
-
-  /// A zlib stream of stored (uncompressed) blocks, with its Adler-32 trailer.
-  private static func storedZlib(_ data: [UInt8]) -> [UInt8] {
-    var out: [UInt8] = [0x78, 0x01]
-    var offset = 0
-    repeat {
-      let n = min(65_535, data.count - offset)
-      let final: UInt8 = offset + n == data.count ? 1 : 0
-      out.append(final)
-      out += [UInt8(n & 0xFF), UInt8(n >> 8), UInt8(~n & 0xFF), UInt8((~n >> 8) & 0xFF)]
-      out.append(contentsOf: data[offset..<(offset + n)])
-      offset += n
-    } while offset < data.count
-    var (a, b): (UInt32, UInt32) = (1, 0)
-    for byte in data {
-      a = (a + UInt32(byte)) % 65_521
-      b = (b + a) % 65_521
-    }
-    appendBigEndian(b << 16 | a, to: &out)
-    return out
   }
 }

@@ -57,19 +57,6 @@ public struct ModelWeights: Sendable, Equatable {
     return copy
   }
 
-  /// Short content hash (FNV-1a over names, shapes and bit patterns), for cache keys and display.
-  public var fingerprint: String {
-    var h: UInt64 = 0xCBF2_9CE4_8422_2325
-    func mix(_ v: UInt64) { h = (h ^ v) &* 0x100_0000_01B3 }
-    for name in tensors.keys.sorted() {
-      for b in name.utf8 { mix(UInt64(b)) }
-      guard let t = tensors[name] else { continue }
-      for s in t.shape { mix(UInt64(s)) }
-      for x in t.scalars { mix(x.bitPattern) }
-    }
-    return String(h, radix: 16)
-  }
-
   func tensor(_ name: String) -> Tensor<Double> {
     guard let t = tensors[name] else { preconditionFailure("weights lack \(name); validate them first") }
     return t

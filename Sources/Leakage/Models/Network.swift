@@ -11,11 +11,31 @@ public protocol Network: Sendable {
   var buffers: [ParameterSpec] { get }
   /// Logits `[N, classes]` for images `[N, C, H, W]`.
   func logits<S: TensorScalar>(_ x: Variable<S>, _ p: ParameterBinding<S>) -> Variable<S>
+  /// The bias `[classes]` of the layer that computes the logits, whose gradient gives the labels
+  /// away (iDLG); nil when that layer has none.
+  var classifierBias: String? { get }
+  /// Weights stored with the model itself (an ONNX file's initializers); nil for the built-ins.
+  var embeddedWeights: ModelWeights? { get }
+  /// Things the user should know about the model, one line each (e.g. parameters an exporter
+  /// folded together).
+  var warnings: [String] { get }
+  /// One line naming the model: its spec, plus anything notable (a dropped softmax).
+  var summary: String { get }
 }
 
 extension Network {
   /// Number of trainable scalars (dθ).
   public var parameterCount: Int { parameters.reduce(0) { $0 + $1.shape.elementCount } }
+
+  /// The last parameter, when it is a bias with one entry per class (true of every built-in).
+  public var classifierBias: String? {
+    guard let last = parameters.last, last.role == .bias, last.shape == [spec.classCount] else { return nil }
+    return last.name
+  }
+
+  public var embeddedWeights: ModelWeights? { nil }
+  public var warnings: [String] { [] }
+  public var summary: String { spec.description }
 }
 
 /// What a parameter is, so initialisers can treat weights, biases and normalisation differently.

@@ -4,7 +4,7 @@ import Foundation
 /// A change δ to the shared gradient: noise, a defence, a chosen direction, or a file.
 /// The perturbed gradient the attacker sees is `g0 + δ`. Units are named in every description:
 /// σ and b are per-entry standard deviation and scale, not variances.
-public enum Perturbation: Sendable, Equatable, CustomStringConvertible {
+public enum Perturbation: Sendable, Hashable, CustomStringConvertible {
   /// No perturbation (δ = 0).
   case none
   /// Gaussian noise N(0, σ²) on every entry.
@@ -81,8 +81,11 @@ public enum Perturbation: Sendable, Equatable, CustomStringConvertible {
     return nil
   }
 
+  /// `x` as short as it can be written and still read back exactly.
   static func format(_ x: Double) -> String {
-    x == x.rounded() && Swift.abs(x) < 1e6 ? String(Int(x)) : String(format: "%g", x)
+    if x == x.rounded() && Swift.abs(x) < 1e6 { return String(Int(x)) }
+    let short = String(format: "%g", x)
+    return Double(short) == x ? short : "\(x)"
   }
 
   /// δ for the shared gradient `g0` (flat, θ order). Random kinds draw from `rng`; a singular

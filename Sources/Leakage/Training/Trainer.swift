@@ -3,7 +3,7 @@ import Foundation
 
 /// How to train a model on a data set: what `i2f train` runs to produce "trained" weights.
 public struct TrainingConfiguration: Sendable, Equatable {
-  public enum Optimizer: String, Sendable, CaseIterable {
+  public enum Optimizer: String, Sendable, CaseIterable, Codable {
     /// SGD with momentum 0.9.
     case sgd
     case adam

@@ -12,10 +12,10 @@ enum AnalysisBenchmarks {
         return try Stopwatch.median(runs: max(3, runs / 4)) { _ = try DenseGram(jacobian) }
       },
       Benchmark(key: "i2f_eval_ms", unit: .milliseconds, summary: "one new δ on the cached dense spectrum (J·δ, then U·Λ⁺·Uᵀ)") { runs in
-        let analysis = try LeakageAnalysis(try CoreBenchmarks.convnet5Victim(), method: .dense)
+        let analysis = try Analysis(try CoreBenchmarks.convnet5Victim(), method: .dense)
         var rng = SeededRandom(seed: 9)
         let delta = Tensor<Double>.normal([analysis.jacobian.parameterCount], std: 1e-3, using: &rng)
-        return try Stopwatch.median(runs: runs) { _ = try analysis.evaluate(delta: delta, ridge: 0, gaussianSigma: 1e-3) }
+        return try Stopwatch.median(runs: runs) { _ = try analysis.evaluate(delta: delta, ridge: .absolute(0), gaussianSigma: 1e-3) }
       },
       Benchmark(key: "convnet5_lambda_max_ms", unit: .milliseconds, summary: "matrix-free λmax of J·Jᵀ to 1e-6 relative (Lanczos, F64)") { runs in
         let jacobian = MixedJacobian<Double>(try CoreBenchmarks.convnet5Victim())

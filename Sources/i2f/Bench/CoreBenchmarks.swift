@@ -1,11 +1,12 @@
 import Autodiff
 import Leakage
 
-/// Benchmarks of the numeric core: GEMM throughput and the convnet5 gradient products.
+/// Benchmarks of the numeric core: GEMM throughput, the convnet5 gradient products, and ResNet-18's.
 enum CoreBenchmarks {
   static var all: [Benchmark] {
     [gemm(Float.self, key: "gemm_f32_512_gflops"), gemm(Double.self, key: "gemm_f64_512_gflops")]
       + convnet5(Float.self, suffix: "") + convnet5Products(Double.self, suffix: "_f64")
+      + resnet18(Float.self, suffix: "") + resnet18(Double.self, suffix: "_f64")
   }
 
   /// C = A·B at 512³ on all cores.
@@ -84,6 +85,41 @@ enum CoreBenchmarks {
         var rng = SeededRandom(seed: 5)
         let v = Tensor<S>.normal([victim.inputCount], using: &rng)
         return Stopwatch.median(runs: runs) { _ = MixedJacobian<S>(victim).applyGram(v) }
+      },
+    ]
+  }
+
+  /// The CIFAR ResNet-18 (11.2 M parameters, Kaiming weights) on one 3×32×32 image, as the PyTorch
+  /// anchor measures it.
+  static func resnet18Victim() throws -> VictimBatch {
+    let network = try ModelSpec(.resnet18, inputShape: [3, 32, 32], classCount: 10).makeNetwork()
+    var rng = SeededRandom(seed: 3)
+    return try VictimBatch(network: network, weights: Initializer.kaiming.weights(for: network, seed: 0),
+                           images: Tensor<Double>.uniform([1, 3, 32, 32], using: &rng), labels: [3])
+  }
+
+  static func resnet18<S: TensorScalar>(_: S.Type, suffix: String) -> [Benchmark] {
+    [
+      Benchmark(key: "resnet18_grad_ms\(suffix)", unit: .milliseconds, summary: "ResNet-18 ∇θL for one 3×32×32 image (\(S.dtype.rawValue))") { runs in
+        let victim = try resnet18Victim()
+        let (leaves, binding) = victim.weights.bind(victim.network, as: S.self)
+        let x = Variable(Tensor<S>(victim.images))
+        return Stopwatch.median(runs: max(3, runs / 4)) {
+          _ = gradients(of: VictimBatch.loss(victim.network, x, binding, labels: victim.labels), withRespectTo: leaves)
+        }
+      },
+      Benchmark(key: "resnet18_jjt_matvec_ms\(suffix)", unit: .milliseconds, summary: "ResNet-18 J·Jᵀ·v (\(S.dtype.rawValue), cached graph)") { runs in
+        let jac = MixedJacobian<S>(try resnet18Victim())
+        var rng = SeededRandom(seed: 5)
+        let v = Tensor<S>.normal([jac.inputCount], using: &rng)
+        return Stopwatch.median(runs: max(3, runs / 4)) { _ = jac.applyGram(v) }
+      },
+      Benchmark(key: "resnet18_jjt_matvec_cold_ms\(suffix)", unit: .milliseconds,
+                summary: "ResNet-18 J·Jᵀ·v including building the double-backward graph (\(S.dtype.rawValue))") { runs in
+        let victim = try resnet18Victim()
+        var rng = SeededRandom(seed: 5)
+        let v = Tensor<S>.normal([victim.inputCount], using: &rng)
+        return Stopwatch.median(runs: max(3, runs / 4)) { _ = MixedJacobian<S>(victim).applyGram(v) }
       },
     ]
   }

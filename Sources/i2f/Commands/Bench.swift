@@ -21,7 +21,7 @@ struct Bench: ParsableCommand {
   var list = false
 
   func run() throws {
-    let suite = (CoreBenchmarks.all + AnalysisBenchmarks.all).filter { only.map($0.key.contains) ?? true }
+    let suite = (CoreBenchmarks.all + SolverBenchmarks.all + AnalysisBenchmarks.all).filter { only.map($0.key.contains) ?? true }
     if list {
       for b in suite { print("\(b.key.padding(toLength: 34, withPad: " ", startingAt: 0)) \(b.summary)") }
       return

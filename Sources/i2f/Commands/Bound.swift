@@ -10,16 +10,15 @@ struct Bound: ParsableCommand {
     discussion: """
       Prints ‖J·δ‖, λmax and λmin of J·Jᵀ (eigenvalues, i.e. squared singular values of J), the \
       numerical rank, ‖I2F(δ)‖ exactly and with the ridge ε, the lower bound ‖J·δ‖/λmax, the upper \
-      bound ‖J·δ‖/λmin (full rank only), and for Gaussian noise the expected reconstruction RMSE.
+      bound ‖J·δ‖/λmin (full rank only), and for Gaussian noise the expected reconstruction RMSE. \
+      The matrix-free path reports only what it can compute: the ridge forms (labelled), λmax, an \
+      estimate of λmin, and no rank.
       """)
 
   @OptionGroup var scenario: ScenarioOptions
 
-  @Option(help: "How the spectrum is computed: auto, dense, matrix-free.")
-  var method = "auto"
-
-  @Option(help: "Precision of the Jacobian products: f32 or f64 (the dense eigendecomposition is always f64).")
-  var precision = "f64"
+  @Option(help: "Precision of the Jacobian products (the dense eigendecomposition is always f64).")
+  var precision: Precision = .f64
 
   @Option(help: "Reconstruction RMSE to find the Gaussian σ for (pixels in [0, 1]).")
   var targetRmse = 0.1
@@ -35,32 +34,24 @@ struct Bound: ParsableCommand {
 
   func run() throws {
     SignalHandling.install()
-    let start = Date()
-    let s = try scenario.scenario()
-    guard let method = LeakageAnalysis.Method(rawValue: method) else {
-      throw ValidationError("--method must be auto, dense or matrix-free")
-    }
-    guard let dtype = ["f32": DType.float32, "f64": .float64][precision.lowercased()] else {
-      throw ValidationError("--precision must be f32 or f64")
-    }
-    let victim = try s.victim(using: scenario.catalogue())
-    let analysis = try LeakageAnalysis(victim, method: method, precision: dtype)
-    let delta = try s.delta(for: analysis)
-    let ridge = s.ridge.epsilon(lambdaMax: analysis.lambdaMax)
-    let r = try analysis.evaluate(delta: delta, ridge: ridge, gaussianSigma: s.perturbation.gaussianSigma)
-    let spectrum = try singularValues(analysis)
-    if let save { try write(analysis, r, to: save) }
-    let seconds = Date().timeIntervalSince(start)
+    var s = try scenario.scenario()
+    s.precision = precision
+    let started = Date()
+    let run = try ScenarioRun(s, catalogue: scenario.catalogue(), status: { line in
+      let seconds = String(format: "%6.1f", Date().timeIntervalSince(started))
+      FileHandle.standardError.write(Data("  [\(seconds) s] \(line)\n".utf8))
+    })
+    Warnings.print(run.victim.network.warnings)
+    let spectrum = try singularValues(run.analysis)
+    if let save { try write(run, to: save) }
     if json {
-      var object = Self.json(r, scenario: s, victim: victim, seconds: seconds, targetRMSE: targetRmse)
-      if case .object(var members) = object {
-        members.append(("top_singular_values", .array(spectrum.top.map { .finite($0) })))
-        members.append(("bottom_singular_values", .array(spectrum.bottom.map { .finite($0) })))
-        object = .object(members)
-      }
-      print(object.rendered())
+      let fields = run.fields(targetRMSE: targetRmse) + [
+        ("top_singular_values", .array(spectrum.top.map { .finite($0) })),
+        ("bottom_singular_values", .array(spectrum.bottom.map { .finite($0) })),
+      ]
+      print(JSONValue.object(fields.map { (key: $0.0, value: $0.1) }).rendered())
     } else {
-      print(Self.table(r, scenario: s, victim: victim, seconds: seconds, targetRMSE: targetRmse))
+      print(Self.table(run, targetRMSE: targetRmse))
       if !spectrum.top.isEmpty {
         print("  singular values σ_k = √λ_k of J: top \(spectrum.top.map(Table.format).joined(separator: ", ")); "
           + "bottom \(spectrum.bottom.map(Table.format).joined(separator: ", "))")
@@ -71,22 +62,25 @@ struct Bound: ParsableCommand {
   }
 
   /// σ_k for k = 1…directions from each end (dense path only).
-  func singularValues(_ analysis: LeakageAnalysis) throws -> (top: [Double], bottom: [Double]) {
+  func singularValues(_ analysis: Analysis) throws -> (top: [Double], bottom: [Double]) {
     guard directions > 0, case .dense(let gram) = analysis.spectrum else { return ([], []) }
     let k = min(directions, gram.rank)
-    return (try (1...max(k, 1)).prefix(k).map { try analysis.singularValue(.top, $0) },
-            try (1...max(k, 1)).prefix(k).map { try analysis.singularValue(.bottom, $0) })
+    guard k > 0 else { return ([], []) }
+    return (try (1...k).map { try analysis.singularValue(.top, $0) }, try (1...k).map { try analysis.singularValue(.bottom, $0) })
   }
 
   /// Images of the original and the prediction, and of each listed direction.
-  func write(_ analysis: LeakageAnalysis, _ r: I2FReport, to path: String) throws {
+  func write(_ run: ScenarioRun, to path: String) throws {
     let dir = URL(fileURLWithPath: path)
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    let analysis = run.analysis
     try ImageExport.writePNG(analysis.victim.images, to: dir.appendingPathComponent("original.png"))
-    try ImageExport.writePNG(r.predictedImages, to: dir.appendingPathComponent("i2f.png"))
-    guard case .dense(let gram) = analysis.spectrum else { return }
+    if let predicted = run.evaluation.predictedImages {
+      try ImageExport.writePNG(predicted, to: dir.appendingPathComponent("i2f.png"))
+    }
+    guard case .dense(let gram) = analysis.spectrum, directions > 0 else { return }
     for end in SpectralEnd.allCases {
-      for k in 1...max(1, min(directions, gram.rank)) where directions > 0 {
+      for k in 1...max(1, min(directions, gram.rank)) where gram.rank > 0 {
         let u = Tensor(shape: analysis.victim.images.shape, scalars: gram.eigen.eigenvector(try gram.eigenIndex(end, k)))
         // Signed unit vector shown as gray: 0.5 ± u/(2·max|u|).
         let shown = u * (0.5 / max(u.maxAbs(), .leastNormalMagnitude)) + 0.5
@@ -97,44 +91,45 @@ struct Bound: ParsableCommand {
     }
   }
 
-  static func json(_ r: I2FReport, scenario s: Scenario, victim: VictimBatch, seconds: Double, targetRMSE: Double) -> JSONValue {
-    .object([
-      ("model", .string(victim.network.spec.description)), ("weights", .string(victim.weights.provenance)),
-      ("sample", .string(s.sample)), ("perturbation", .string(s.perturbation.description)),
-      ("loss", .finite(r.loss)), ("grad_norm", .finite(r.gradientNorm)), ("delta_norm", .finite(r.deltaNorm)),
-      ("jdelta_norm", .finite(r.jDeltaNorm)), ("lambda_max", .finite(r.lambdaMax)), ("lambda_min", .finite(r.lambdaMin)),
-      ("rank", r.rank.map { .integer($0) } ?? .null), ("condition", .finite(r.condition)),
-      ("i2f_norm", .finite(r.i2fNorm)), ("i2f_ridge_norm", .finite(r.i2fRidgeNorm)), ("ridge", .finite(r.ridge)),
-      ("i2f_lb", .finite(r.lowerBound)), ("i2f_ub", .finite(r.upperBound)), ("predicted_rmse", .finite(r.predictedRMSE)),
-      ("expected_rmse", .finite(r.expectedRMSE)), ("trace_inverse", .finite(r.traceOfInverse)),
-      ("sigma_for_target_rmse", .finite(r.sigma(forTargetRMSE: targetRMSE))), ("target_rmse", .finite(targetRMSE)),
-      ("dx", .integer(r.inputCount)), ("dtheta", .integer(r.parameterCount)), ("method", .string(r.method)),
-      ("iterations", .integer(r.iterations)), ("converged", .bool(r.converged)), ("seconds", .finite(seconds)),
-    ])
-  }
-
-  static func table(_ r: I2FReport, scenario s: Scenario, victim: VictimBatch, seconds: Double, targetRMSE: Double) -> String {
+  static func table(_ run: ScenarioRun, targetRMSE: Double) -> String {
+    let r = run.evaluation, s = run.scenario, victim = run.victim
+    let dense = r.rank != nil
     var t = Table()
-    t.add("model", victim.network.spec.description, "weights: \(victim.weights.provenance)")
+    t.add("model", victim.network.summary, "weights: \(victim.weights.provenance)")
     t.add("sample", s.sample, "dx = \(r.inputCount), dθ = \(r.parameterCount), labels \(victim.labels)")
     t.add("perturbation", s.perturbation.label)
     t.add("loss", r.loss)
     t.add("‖g0‖", r.gradientNorm, "shared gradient")
     t.add("‖δ‖", r.deltaNorm, "‖δ‖/‖g0‖ = \(Table.format(r.relativeDelta))")
     t.add("‖J·δ‖", r.jDeltaNorm)
-    t.add("λmax(J·Jᵀ)", r.lambdaMax, "eigenvalue; σmax(J) = \(Table.format(r.lambdaMax.squareRoot()))")
-    t.add("λmin(J·Jᵀ)", r.lambdaMin, r.rank == r.inputCount ? "" : "J·Jᵀ is singular")
-    t.add("rank", r.rank.map(String.init) ?? "—", r.rank == nil ? "matrix-free path: not computed" : "of \(r.inputCount) (eigenvalues > 1e-10·λmax)")
-    t.add("condition", r.condition)
-    t.add("‖I2F(δ)‖", r.i2fNorm, r.rank == r.inputCount ? "(J·Jᵀ)⁻¹·J·δ" : "pseudo-inverse over the rank")
-    t.add("‖I2F_ε(δ)‖", r.i2fRidgeNorm, "ridge ε = \(Table.format(r.ridge)) (\(s.ridge))")
+    t.add("λmax(J·Jᵀ)", r.lambdaMax, "eigenvalue; σmax(J) = \(Table.format(r.lambdaMax?.squareRoot()))"
+      + (r.lambdaMaxResidual.map { ", ± \(Table.format($0)) (Ritz residual)" } ?? ""))
+    if dense {
+      t.add("λmin(J·Jᵀ)", r.lambdaMin, r.isFullRank ? "" : "J·Jᵀ is singular")
+      t.add("rank", r.rank.map(String.init) ?? "—", "of \(r.inputCount) (eigenvalues > 1e-10·λmax)")
+      t.add("condition", r.condition, r.condition == nil ? "infinite: J·Jᵀ is singular" : "")
+      t.add("‖I2F(δ)‖", r.i2fNorm, r.isFullRank ? "(J·Jᵀ)⁻¹·J·δ" : "pseudo-inverse over the rank")
+    } else {
+      t.add("λmin estimate", r.lambdaMinEstimate,
+            "smallest Ritz value (≥ λmin), residual \(Table.format(r.lambdaMinResidual)): an estimate, not a bound")
+      t.add("rank", "—", "not computed on the matrix-free path")
+    }
+    t.add("‖I2F_ε(δ)‖", r.i2fRidgeNorm, "(J·Jᵀ + εI)⁻¹·J·δ, ε = \(Table.format(r.ridge)) (\(s.ridge))")
     t.add("lower bound", r.lowerBound, "‖J·δ‖/λmax")
-    t.add("upper bound", r.upperBound, r.upperBound == nil ? "undefined: J·Jᵀ is rank-deficient" : "‖J·δ‖/λmin")
-    t.add("predicted RMSE", r.predictedRMSE, "‖I2F‖/√dx, pixels in [0, 1]")
-    if let e = r.expectedRMSE { t.add("expected RMSE", e, "√(σ²·tr((J·Jᵀ)⁺)/dx) over Gaussian draws") }
-    t.add("σ for RMSE \(Table.format(targetRMSE))", r.sigma(forTargetRMSE: targetRMSE), "Gaussian noise level")
+    if dense {
+      t.add("upper bound", r.upperBound, r.upperBound == nil ? "undefined: J·Jᵀ is rank-deficient" : "‖J·δ‖/λmin")
+      t.add("predicted RMSE", r.predictedRMSE, "‖I2F‖/√dx")
+      if let e = r.expectedRMSE { t.add("expected RMSE", e, "√(σ²·tr((J·Jᵀ)⁺)/dx) over Gaussian draws") }
+      t.add("σ for RMSE \(Table.format(targetRMSE))", r.sigma(forTargetRMSE: targetRMSE), "Gaussian noise level")
+    } else {
+      t.add("upper bound", r.upperBoundEstimate, "estimate ‖J·δ‖/(λmin estimate); not a bound")
+      t.add("predicted RMSE (ridge)", r.predictedRidgeRMSE,
+            "‖I2F_ε‖/√dx" + (r.ridgeRelativeErrorBound.map { ", relative error ≤ \(Table.format($0))" } ?? ""))
+      if let e = r.expectedRidgeRMSE { t.add("expected RMSE (ridge)", e, "√(σ²·tr((J·Jᵀ + εI)⁻¹)/dx), Hutch++ estimate") }
+      t.add("σ for RMSE \(Table.format(targetRMSE))", r.ridgeSigma(forTargetRMSE: targetRMSE), "Gaussian noise level (ridge trace)")
+    }
     t.add("method", r.method, r.iterations > 0 ? "\(r.iterations) solver iterations\(r.converged ? "" : ", NOT converged")" : "")
-    t.add("time", String(format: "%.2f s", seconds))
+    t.add("time", String(format: "%.2f s", run.analysisSeconds))
     return t.rendered()
   }
 }

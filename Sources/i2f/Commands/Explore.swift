@@ -10,22 +10,26 @@ struct Explore: ParsableCommand {
     discussion: """
       Shows the original image, the attacker's reconstruction and the reconstruction I2F predicts, \
       with the I2F numbers updating live as the perturbation changes. Press ? inside for every key; \
-      c opens the side-by-side comparison of initialisations.
+      c opens the side-by-side comparison of initialisations. With --config, options given on the \
+      command line win over the reopened view's.
       """)
 
   @OptionGroup var scenario: ScenarioOptions
 
-  @Option(help: "Attack preset: dlg, ig, l2adam.")
-  var preset = "dlg"
+  @Option(help: "Attack preset: dlg, ig, l2adam (default: dlg).")
+  var preset: String?
 
-  @Option(help: "Open the compare view with these initialisations, comma-separated (e.g. uniform,xavier,kaiming).")
+  @Option(help: "Open the compare view with these initialisations, comma-separated (e.g. uniform,xavier,kaiming,trained).")
   var compare: String?
 
-  @Option(help: "Reopen a view exported with e (its view.json).")
+  @Option(help: "Reopen a view exported with e (its view.json). Options given on the command line win over the file's.")
   var config: String?
 
   @Option(help: "Directory of trained weights offered as initialisations (i2f train writes there).")
   var weightsDir = "Weights"
+
+  @Option(help: "Directory of models offered in the model picker: .onnx files and i2f weights files (which name their model).")
+  var modelsDir = "Models"
 
   @Flag(help: "No colours (also when NO_COLOR is set).")
   var noColor = false
@@ -44,8 +48,8 @@ struct Explore: ParsableCommand {
 
   func run() throws {
     let catalogue = scenario.catalogue()
-    var s = try scenario.scenario()
-    var attack = try AttackConfiguration.preset(named: preset)
+    var s = Scenario()
+    var attack = AttackConfiguration.dlg
     var paneWeights: [WeightSource] = []
     var startInCompare = compare != nil
     var control: PerturbationControl?
@@ -53,35 +57,66 @@ struct Explore: ParsableCommand {
     if let config {
       let c = try ExplorerConfiguration.load(config)
       s = c.scenario
+      s.weights = c.panes.first ?? s.weights
       attack = c.attack
       paneWeights = Array(c.panes.dropFirst())
-      startInCompare = c.compare
+      startInCompare = startInCompare || c.compare
       control = c.control
       target = c.targetRMSE
-    } else if let compare {
+    }
+    // What the command line gives wins over the reopened view.
+    try scenario.apply(to: &s)
+    if let preset { attack = try AttackConfiguration.preset(named: preset) }
+    if scenario.perturbationGiven { control = nil }
+    if let compare {
       let names = compare.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
       let sources = try names.map { try WeightSource(parsing: $0, seed: scenario.seed) }
       guard (1...4).contains(sources.count) else { throw ValidationError("--compare takes 1 to 4 initialisations") }
       s.weights = sources[0]
       paneWeights = Array(sources.dropFirst())
     }
-    var state = ExplorerState(scenario: s, attack: attack, compare: paneWeights, weightChoices: weightChoices(seed: scenario.seed),
-                              datasetNames: datasetNames(catalogue))
+    let seed = scenario.modelOptions.givenSeed ?? s.weights.seed ?? 0
+    let choices = weightChoices(seed: seed, given: [s.weights] + paneWeights)
+    if startInCompare && paneWeights.isEmpty {
+      paneWeights = [choices.first { $0 != s.weights } ?? .initializer(.kaiming, seed: seed)]
+    }
+    var state = ExplorerState(scenario: s, attack: attack, compare: paneWeights, weightChoices: choices,
+                              modelChoices: modelChoices(given: s.model), seed: seed, datasetNames: datasetNames(catalogue))
     if let control { state.control = control }
     state.targetRMSE = target
     if startInCompare { state.screen = .compare }
-    if state.screen == .compare && state.panes.count < 2 {
-      state.panes.append(PaneState(weights: state.weightChoices.first { $0 != s.weights } ?? .initializer(.kaiming, seed: scenario.seed)))
-    }
     let options = TerminalOptions(noColor: noColor, asciiOnly: ascii, mouse: !noMouse, terminalType: term, logPath: log)
-    try ExplorerApp.run(state, catalogue: catalogue, options: options)
+    let ended = try MainActor.assumeIsolated { try ExplorerApp.run(state, catalogue: catalogue, options: options) }
+    // Ended by SIGTERM or SIGHUP: the terminal is restored; exit as the signal conventionally does.
+    if let signal = ended { throw ExitCode(128 + signal) }
   }
 
-  /// The four initialisers, then every weights file in the weights directory.
-  func weightChoices(seed: UInt64) -> [WeightSource] {
+  /// An ONNX model's own weights, the four initialisers, trained weights, every weights file in
+  /// the weights directory, and weights files given on the command line.
+  func weightChoices(seed: UInt64, given: [WeightSource]) -> [WeightSource] {
     let files = (try? FileManager.default.contentsOfDirectory(atPath: weightsDir)) ?? []
-    return Initializer.allCases.map { .initializer($0, seed: seed) }
+    let embedded: [WeightSource] = if case .onnx = scenario.modelOptions.model { [.embedded] } else { [] }
+    var choices: [WeightSource] = embedded + Initializer.allCases.map { .initializer($0, seed: seed) } + [.trained(seed: seed)]
       + files.filter { $0.hasSuffix(".safetensors") }.sorted().map { .file((weightsDir as NSString).appendingPathComponent($0)) }
+    for w in given where !choices.contains(w) { choices.append(w) }
+    return choices
+  }
+
+  /// The built-in models, the models directory's `.onnx` files and i2f weights files (each with
+  /// the model its metadata names), and a model file given on the command line.
+  func modelChoices(given: ModelSource) -> [ModelChoice] {
+    var choices = ModelChoice.builtins
+    let files = ((try? FileManager.default.contentsOfDirectory(atPath: modelsDir)) ?? []).sorted()
+    for file in files {
+      let path = (modelsDir as NSString).appendingPathComponent(file)
+      if file.lowercased().hasSuffix(".onnx") {
+        choices.append(ModelChoice(model: .onnx(path), name: file))
+      } else if file.hasSuffix(".safetensors"), let spec = try? ModelWeights.storedSpec(path) {
+        choices.append(ModelChoice(model: spec.source, weights: .file(path), name: file))
+      }
+    }
+    if !choices.contains(where: { $0.model == given && $0.weights == nil }) { choices.append(ModelChoice(model: given)) }
+    return choices
   }
 
   /// Embedded data sets, plus MNIST and CIFAR-10 when --data holds them.

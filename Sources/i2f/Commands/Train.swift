@@ -15,14 +15,18 @@ struct Train: ParsableCommand {
 
   @OptionGroup var dataOptions: DataOptions
 
+  @Option(help: "Input normalisation as the model's first layer (MEAN:STD or mnist, cifar10, imagenet); saved with the weights.",
+          transform: Parse.normalization)
+  var normalize: InputNormalization?
+
   @Option(help: "Epochs.")
   var epochs = 5
 
   @Option(help: "Mini-batch size.")
   var batchSize = 32
 
-  @Option(help: "Optimizer: adam or sgd (momentum 0.9).")
-  var optimizer = "adam"
+  @Option(help: "Optimizer (sgd with momentum 0.9).")
+  var optimizer: TrainingConfiguration.Optimizer = .adam
 
   @Option(help: "Learning rate.")
   var lr = 1e-2
@@ -35,10 +39,13 @@ struct Train: ParsableCommand {
 
   func run() throws {
     SignalHandling.install()
-    let arch = try modelOptions.architecture()
-    guard let opt = TrainingConfiguration.Optimizer(rawValue: optimizer.lowercased()) else { throw ValidationError("--optimizer must be adam or sgd") }
+    let opt = optimizer
     let set = try dataOptions.catalogue().dataset(named: dataset)
-    let network = try ModelSpec(arch, inputShape: set.imageShape, classCount: max(set.classCount, 2), hiddenWidth: modelOptions.width).makeNetwork()
+    var spec = ModelSpec(modelOptions.model, inputShape: set.imageShape, classCount: max(set.classCount, 2), hiddenWidth: modelOptions.width,
+                         stem: modelOptions.stem ?? .cifar)
+    spec.normalization = normalize
+    let network = try spec.makeNetwork()
+    Warnings.print(network.warnings)
     let start = try modelOptions.weightSource().weights(for: network)
     var config = TrainingConfiguration()
     config.optimizer = opt
@@ -47,7 +54,7 @@ struct Train: ParsableCommand {
     config.batchSize = batchSize
     config.holdOut = holdOut
     config.seed = modelOptions.seed
-    let path = output ?? "Weights/\(arch.rawValue)-\(set.name).safetensors"
+    let path = output ?? "Weights/\(modelOptions.model.shortName)-\(set.name).safetensors"
     print("training \(network.spec) on \(set.name) (\(set.count) images, \(Int(holdOut * 100))% held out), \(opt.rawValue) lr \(lr), \(epochs) epochs")
     var bar = ProgressLine(total: 1)
     let begin = Date()

@@ -29,9 +29,12 @@ final class Tmux {
     try run("send-keys -t \(session) \(literal ? "-l " : "")" + keys.map(Self.quote).joined(separator: " "))
   }
 
-  /// The visible screen as text.
-  func screen() throws -> String {
-    guard let pipe = popen("tmux -L \(socket) capture-pane -p -t \(session) 2>/dev/null", "r") else { throw Failure(message: "popen failed") }
+  /// The visible screen as text; with `escapes`, with the escape sequences of its colours and
+  /// attributes.
+  func screen(escapes: Bool = false) throws -> String {
+    guard let pipe = popen("tmux -L \(socket) capture-pane -p \(escapes ? "-e " : "")-t \(session) 2>/dev/null", "r") else {
+      throw Failure(message: "popen failed")
+    }
     defer { pclose(pipe) }
     var output = [UInt8]()
     var buffer = [UInt8](repeating: 0, count: 4096)
@@ -43,17 +46,40 @@ final class Tmux {
     return String(decoding: output, as: UTF8.self)
   }
 
+  /// A tmux format evaluated for the pane, e.g. `#{alternate_on}`.
+  func display(_ format: String) throws -> String {
+    guard let pipe = popen("tmux -L \(socket) display -p -t \(session) \(Self.quote(format)) 2>/dev/null", "r") else {
+      throw Failure(message: "popen failed")
+    }
+    defer { pclose(pipe) }
+    var output = [UInt8]()
+    var buffer = [UInt8](repeating: 0, count: 256)
+    while true {
+      let n = fread(&buffer, 1, buffer.count, pipe)
+      if n <= 0 { break }
+      output += buffer[0..<n]
+    }
+    return String(decoding: output, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+  }
+
   /// Waits until the screen contains `text`; returns the screen (or throws with the last screen).
   @discardableResult
   func waitFor(_ text: String, timeout: TimeInterval = 30) throws -> String {
+    try waitUntil("\"\(text)\"", timeout: timeout) { $0.contains(text) }
+  }
+
+  /// Waits until `condition` holds for the screen; returns the screen (or throws with the last
+  /// screen, naming `what` was awaited).
+  @discardableResult
+  func waitUntil(_ what: String, timeout: TimeInterval = 30, _ condition: (String) -> Bool) throws -> String {
     let deadline = Date().addingTimeInterval(timeout)
     var last = ""
     while Date() < deadline {
       last = try screen()
-      if last.contains(text) { return last }
-      Thread.sleep(forTimeInterval: 0.05)
+      if condition(last) { return last }
+      Thread.sleep(forTimeInterval: 0.02)
     }
-    throw Failure(message: "timed out waiting for \"\(text)\"; screen:\n\(last)")
+    throw Failure(message: "timed out waiting for \(what); screen:\n\(last)")
   }
 
   struct Failure: Error, CustomStringConvertible {

@@ -15,26 +15,77 @@ enum ExplorerFixtures {
     })
   }
 
-  static let summary = AnalysisSummary(
-    images: image(), labels: [3], eigenvalues: (0..<64).map { 3.3e-5 * Foundation.pow(750, Double($0) / 63) },
-    lambdaMax: 2.48e-2, lambdaMin: 3.3e-5, method: "dense", seconds: 0.05, inputCount: 64, parameterCount: 11_638,
-    gradientNorm: 4.33, loss: 2.19, model: "convnet5(1×8×8 → 10)", architecture: .convnet5, weights: "uniform, seed 0", rank: 64)
+  static let victim = VictimSummary(
+    images: image(), labels: [3], model: "convnet5(1×8×8 → 10)", architecture: "convnet5", weights: "uniform, seed 0",
+    inputCount: 64, parameterCount: 11_638)
 
-  static func report(_ scale: Double = 1) -> I2FReport {
-    let shift = Tensor(shape: [64], scalars: (0..<64).map { Double(($0 * 7) % 11 - 5) * 0.01 * scale })
-    return I2FReport(
-      loss: 2.19, gradientNorm: 4.33, deltaNorm: 0.108 * scale, jDeltaNorm: 5.9e-4 * scale, lambdaMax: 2.48e-2, lambdaMin: 3.3e-5,
-      rank: 64, i2fNorm: 0.364 * scale, i2fRidgeNorm: 0.3639 * scale, ridge: 2.48e-8, lowerBound: 0.0238 * scale,
-      upperBound: 17.9 * scale, traceOfInverse: 1.25e5, expectedI2FNorm: 0.354 * scale, inputCount: 64, parameterCount: 11_638,
-      method: "dense", iterations: 0, converged: true, shift: shift, predictedImages: image() + shift.reshaped([1, 1, 8, 8]))
+  /// The dense analysis, complete.
+  static let summary = AnalysisSummary(
+    method: "dense", isComplete: true, hasLargestEigenvalue: true, eigenvalues: (0..<64).map { 3.3e-5 * Foundation.pow(750, Double($0) / 63) },
+    gradientNorm: 4.33, seconds: 0.05)
+
+  /// The first stage: products only.
+  static let productsStage = AnalysisSummary(
+    method: "products only", isComplete: false, hasLargestEigenvalue: false, eigenvalues: nil, gradientNorm: 4.33, seconds: 0.01)
+
+  /// The matrix-free analysis, complete.
+  static let matrixFreeSummary = AnalysisSummary(
+    method: "matrix-free", isComplete: true, hasLargestEigenvalue: true, eigenvalues: nil, gradientNorm: 4.33, seconds: 0.5)
+
+  static func report(_ scale: Double = 1) -> Evaluation {
+    let pattern = Tensor(shape: [64], scalars: (0..<64).map { Double(($0 * 7) % 11 - 5) })
+    let shift = pattern * (0.364 * scale / pattern.norm())
+    // ‖J·δ‖/λmax = 0.0238·scale, ‖J·δ‖/λmin = 17.9·scale, ‖shift‖ ≈ 0.364·scale.
+    var e = Evaluation(
+      loss: 2.19, gradientNorm: 4.33, deltaNorm: 0.108 * scale, jDeltaNorm: 5.9e-4 * scale, inputCount: 64, parameterCount: 11_638,
+      method: "dense", delta: Tensor(zeros: [11_638]), images: image())
+    e.lambdaMax = 2.48e-2
+    e.lambdaMin = 3.3e-5
+    e.rank = 64
+    e.shift = shift.scalars
+    e.ridge = 2.48e-8
+    e.ridgeShift = shift.scalars.map { $0 * 0.9997 }
+    e.traceOfInverse = 1.25e5 * scale * scale
+    e.gaussianSigma = 1e-3
+    return e
   }
 
-  static func attack(iteration: Int, running: Bool = false) -> AttackSnapshot {
+  /// What the matrix-free path reports for the same δ: ridge forms, λmax, an estimate of λmin.
+  static func matrixFreeReport() -> Evaluation {
+    var e = report()
+    e.method = "matrix-free"
+    e.lambdaMin = nil
+    e.rank = nil
+    e.shift = nil
+    e.traceOfInverse = nil
+    e.lambdaMaxResidual = 1e-9
+    e.lambdaMinEstimate = 4.1e-5
+    e.lambdaMinResidual = 2e-6
+    e.traceOfRidgeInverse = 1.2e5
+    return e
+  }
+
+  /// What the products stage alone reports: ‖J·δ‖.
+  static func productsReport() -> Evaluation {
+    var e = report()
+    e.method = "products only"
+    e.lambdaMax = nil
+    e.lambdaMin = nil
+    e.rank = nil
+    e.shift = nil
+    e.ridge = nil
+    e.ridgeShift = nil
+    e.traceOfInverse = nil
+    return e
+  }
+
+  static func attack(iteration: Int, running: Bool = false, status: AttackStatus? = nil) -> AttackSnapshot {
     let reconstruction = image(0.02)
     return AttackSnapshot(
       iteration: iteration, total: 300, trial: 0, objectives: (0...iteration).map { 0.2 * Foundation.exp(-Double($0) / 20) + 1e-4 },
       reconstruction: reconstruction, metrics: ImageMetrics(reconstruction: reconstruction, truth: image()),
-      finished: iteration == 300, labels: [3], labelsInferred: true, labelsCorrect: true, rate: 0, running: running)
+      status: status ?? (iteration == 300 ? .maxIterations : .running), labels: [3], labelsInferred: true, labelsCorrect: true,
+      rate: 0, isRunning: running)
   }
 
   /// A state with the analysis, report and an attack at iteration 120 in every pane.
@@ -44,9 +95,12 @@ enum ExplorerFixtures {
       weightChoices: Initializer.allCases.map { .initializer($0, seed: 0) }, datasetNames: ["digits", "faces", "photos"])
     s.scenario.sample = "digits:3"
     for i in s.panes.indices {
-      s.panes[i].analysis = .ready(summary)
+      s.panes[i].phase = .complete
+      s.panes[i].victim = victim
+      s.panes[i].analysis = summary
       s.panes[i].report = report(i == 0 ? 1 : 0.5)
       s.panes[i].attack = attack(iteration: 120)
+      s.panes[i].attackGeneration = 1
     }
     if compare { s.screen = .compare }
     return s

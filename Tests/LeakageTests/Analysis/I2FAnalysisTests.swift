@@ -29,34 +29,77 @@ struct I2FAnalysisTests {
 
   @Test func denseAndMatrixFreeAgree() throws {
     let victim = try TestVictims.make(.mlp, width: 12, seed: 3)
-    let dense = try LeakageAnalysis(victim, method: .dense)
-    let free = try LeakageAnalysis(victim, method: .matrixFree)
-    #expect(Self.relative(free.lambdaMax, dense.lambdaMax) < 1e-8)
-    #expect(Self.relative(free.lambdaMin, dense.lambdaMin) < 1e-8)
+    let ridge = Ridge.relative(1e-6)
+    let dense = try Analysis(victim, method: .dense, ridge: ridge)
+    let free = try Analysis(victim, method: .matrixFree, ridge: ridge)
     var rng = SeededRandom(seed: 5)
     let delta = Tensor<Double>.normal([victim.parameterCount], std: 1e-3, using: &rng)
-    let a = try dense.evaluate(delta: delta, ridge: 1e-6 * dense.lambdaMax, gaussianSigma: 1e-3)
-    let b = try free.evaluate(delta: delta, ridge: 1e-6 * dense.lambdaMax, gaussianSigma: 1e-3)
+    let a = try dense.evaluate(delta: delta, ridge: ridge, gaussianSigma: 1e-3)
+    let b = try free.evaluate(delta: delta, ridge: ridge, gaussianSigma: 1e-3)
     #expect(a.method == "dense" && b.method == "matrix-free")
     #expect(a.rank == victim.inputCount)
-    #expect(Self.relative(b.i2fNorm, a.i2fNorm) < 1e-8)
-    #expect(Self.relative(b.i2fRidgeNorm, a.i2fRidgeNorm) < 1e-8)
-    #expect((b.shift - a.shift).maxAbs() <= 1e-7 * a.shift.maxAbs())
-    // Hutchinson's trace is an estimate: within 25% with 16 probes here.
-    #expect(Self.relative(b.traceOfInverse, a.traceOfInverse) < 0.25)
+    #expect(Self.relative(try #require(b.lambdaMax), try #require(a.lambdaMax)) < 1e-8)
+    #expect(Self.relative(try #require(b.lambdaMinEstimate), try #require(a.lambdaMin)) < 1e-6)
+    // The matrix-free path reports the ridge forms only, and no rank.
+    #expect(b.rank == nil && b.i2fNorm == nil && b.upperBound == nil && b.expectedRMSE == nil)
+    #expect(Self.relative(try #require(b.i2fRidgeNorm), try #require(a.i2fRidgeNorm)) < 1e-8)
+    let (x, y) = (try #require(a.ridgeShift), try #require(b.ridgeShift))
+    #expect(zip(x, y).map { Swift.abs($0 - $1) }.max()! <= 1e-7 * x.map(Swift.abs).max()!)
+    // Hutchinson's trace of (J·Jᵀ + εI)⁻¹ is an estimate: within 25% with 16 probes here.
+    let epsilon = try #require(b.ridge)
+    let exactRidgeTrace = try #require(dense.eigenvalues).reduce(0) { $0 + 1 / ($1 + epsilon) }
+    #expect(Self.relative(try #require(b.traceOfRidgeInverse), exactRidgeTrace) < 0.25)
+  }
+
+  @Test func matrixFreeOnASingularGramReportsNoPseudoInverseQuantities() throws {
+    // dθ = 64·2 + 2 + 2·10 + 10 = 160 parameters for dx = 4·64 = 256 inputs: J·Jᵀ is singular.
+    // Before, the matrix-free path printed rank = dx and an expected RMSE swamped by (dx − rank)/ε.
+    let victim = try TestVictims.make(.mlp, batch: 4, width: 2)
+    let ridge = Ridge.relative(1e-6)
+    let dense = try Analysis(victim, method: .dense, ridge: ridge)
+    let free = try Analysis(victim, method: .matrixFree, ridge: ridge)
+    var rng = SeededRandom(seed: 8)
+    let delta = Tensor<Double>.normal([victim.parameterCount], std: 0.01, using: &rng)
+    let a = try dense.evaluate(delta: delta, ridge: ridge, gaussianSigma: 0.01)
+    let b = try free.evaluate(delta: delta, ridge: ridge, gaussianSigma: 0.01)
+    #expect(try #require(a.rank) < victim.inputCount)
+    #expect(b.rank == nil && b.i2fNorm == nil && b.predictedRMSE == nil && b.expectedRMSE == nil && b.traceOfInverse == nil)
+    #expect(b.sigma(forTargetRMSE: 0.1) == nil)
+    // What it does report agrees with the dense path's ridge forms.
+    #expect(Self.relative(try #require(b.i2fRidgeNorm), try #require(a.i2fRidgeNorm)) < 1e-6)
+    let epsilon = try #require(b.ridge)
+    let exactRidgeTrace = try #require(dense.eigenvalues).reduce(0) { $0 + 1 / (Swift.max($1, 0) + epsilon) }
+    #expect(Self.relative(try #require(b.traceOfRidgeInverse), exactRidgeTrace) < 0.25)
+    #expect(Self.relative(try #require(b.expectedRidgeRMSE), 0.01 * (exactRidgeTrace / 256).squareRoot()) < 0.15)
+  }
+
+  @Test func stagesReportOnlyWhatTheyComputed() throws {
+    let victim = try TestVictims.make(.convnet5, seed: 2)
+    let scenario = Scenario()
+    let products = Analysis(productsOf: victim)
+    let quick = try products.withLargestEigenvalue()
+    let full = try quick.withSpectrum(.dense, ridge: scenario.ridge)
+    let (e0, e1, e2) = (try scenario.evaluate(products), try scenario.evaluate(quick), try scenario.evaluate(full))
+    // δ is the same at every stage, so is ‖J·δ‖.
+    #expect(e0.delta == e2.delta && e0.jDeltaNorm == e2.jDeltaNorm)
+    #expect(e0.lambdaMax == nil && e0.lowerBound == nil && e0.i2fNorm == nil && e0.predictedImages == nil)
+    #expect(e1.i2fNorm == nil && e1.rank == nil)
+    #expect(Self.relative(try #require(e1.lowerBound), try #require(e2.lowerBound)) < 1e-5)
+    #expect(e2.i2fNorm != nil && e2.rank != nil && e2.predictedImages != nil)
   }
 
   @Test(arguments: [Architecture.mlp, .convnet5, .lenet5])
   func boundsHoldOnRandomCases(_ architecture: Architecture) throws {
     for seed in UInt64(1)...3 {
       let victim = try TestVictims.make(architecture, seed: seed)
-      let analysis = try LeakageAnalysis(victim, method: .dense)
+      let analysis = try Analysis(victim, method: .dense)
       var rng = SeededRandom(seed: seed + 10)
       let delta = Tensor<Double>.normal([victim.parameterCount], std: 0.01, using: &rng)
-      let r = try analysis.evaluate(delta: delta, ridge: 0)
-      #expect(r.lowerBound <= r.i2fNorm * (1 + 1e-10), "\(architecture) seed \(seed): lb \(r.lowerBound) > ‖I2F‖ \(r.i2fNorm)")
+      let r = try analysis.evaluate(delta: delta, ridge: .absolute(0))
+      let (lb, i2f) = (try #require(r.lowerBound), try #require(r.i2fNorm))
+      #expect(lb <= i2f * (1 + 1e-10), "\(architecture) seed \(seed): lb \(lb) > ‖I2F‖ \(i2f)")
       if let ub = r.upperBound {
-        #expect(r.i2fNorm <= ub * (1 + 1e-10), "\(architecture) seed \(seed): ‖I2F‖ \(r.i2fNorm) > ub \(ub)")
+        #expect(i2f <= ub * (1 + 1e-10), "\(architecture) seed \(seed): ‖I2F‖ \(i2f) > ub \(ub)")
       } else {
         #expect(r.rank! < victim.inputCount)
       }
@@ -65,50 +108,52 @@ struct I2FAnalysisTests {
 
   @Test func singularDirectionsMoveTheReconstructionByCOverSigma() throws {
     let victim = try TestVictims.make(.convnet5, seed: 2)
-    let analysis = try LeakageAnalysis(victim, method: .dense)
+    let analysis = try Analysis(victim, method: .dense)
     let c = 0.05
     for (end, k) in [(SpectralEnd.top, 1), (.top, 3), (.bottom, 1), (.bottom, 4)] {
       let delta = try analysis.singularDirection(end, k, norm: c)
       #expect(Swift.abs(delta.norm() - c) < 1e-12)
       let sigma = try analysis.singularValue(end, k)
-      let r = try analysis.evaluate(delta: delta, ridge: 0)
-      #expect(Self.relative(r.i2fNorm, c / sigma) < 1e-6, "\(end):\(k): ‖I2F‖ \(r.i2fNorm), c/σ \(c / sigma)")
+      let i2f = try #require(try analysis.evaluate(delta: delta, ridge: .absolute(0)).i2fNorm)
+      #expect(Self.relative(i2f, c / sigma) < 1e-6, "\(end):\(k): ‖I2F‖ \(i2f), c/σ \(c / sigma)")
     }
-    let top = try analysis.evaluate(delta: analysis.singularDirection(.top, 1, norm: c), ridge: 0).i2fNorm
-    let bottom = try analysis.evaluate(delta: analysis.singularDirection(.bottom, 1, norm: c), ridge: 0).i2fNorm
+    let top = try #require(try analysis.evaluate(delta: analysis.singularDirection(.top, 1, norm: c), ridge: .absolute(0)).i2fNorm)
+    let bottom = try #require(try analysis.evaluate(delta: analysis.singularDirection(.bottom, 1, norm: c), ridge: .absolute(0)).i2fNorm)
     #expect(bottom > 10 * top, "bottom directions should move the reconstruction far more")
   }
 
   @Test func rankDeficientGramUsesThePseudoInverseAndDropsTheUpperBound() throws {
     // dθ = 64·2 + 2 + 2·10 + 10 = 160 parameters for dx = 4·64 = 256 inputs: rank ≤ 160.
     let victim = try TestVictims.make(.mlp, batch: 4, width: 2)
-    let analysis = try LeakageAnalysis(victim, method: .dense)
+    let analysis = try Analysis(victim, method: .dense)
     var rng = SeededRandom(seed: 8)
-    let r = try analysis.evaluate(delta: Tensor<Double>.normal([victim.parameterCount], std: 0.01, using: &rng), ridge: 0)
+    let r = try analysis.evaluate(delta: Tensor<Double>.normal([victim.parameterCount], std: 0.01, using: &rng), ridge: .absolute(0))
     let rank = try #require(r.rank)
     #expect(rank <= 160 && rank > 100)
-    #expect(r.upperBound == nil)
-    #expect(r.i2fNorm.isFinite && r.lowerBound <= r.i2fNorm * (1 + 1e-10))
-    #expect(r.lambdaMin < 1e-10 * r.lambdaMax)
+    #expect(r.upperBound == nil && r.condition == nil)
+    let i2f = try #require(r.i2fNorm)
+    let lb = try #require(r.lowerBound)
+    #expect(i2f.isFinite && lb <= i2f * (1 + 1e-10))
+    #expect(try #require(r.lambdaMin) < 1e-10 * (try #require(r.lambdaMax)))
   }
 
   @Test func gaussianExpectationMatchesMonteCarlo() throws {
     let victim = try TestVictims.make(.mlp, width: 12, seed: 4)
-    let analysis = try LeakageAnalysis(victim, method: .dense)
+    let analysis = try Analysis(victim, method: .dense)
     let sigma = 1e-3
     var rng = SeededRandom(seed: 11)
     var sum = 0.0
     let trials = 400
     var expected = 0.0
     for _ in 0..<trials {
-      let r = try analysis.evaluate(delta: Tensor<Double>.normal([victim.parameterCount], std: sigma, using: &rng), ridge: 0, gaussianSigma: sigma)
-      sum += r.i2fNorm * r.i2fNorm
-      expected = r.expectedI2FNorm! * r.expectedI2FNorm!
+      let r = try analysis.evaluate(delta: Tensor<Double>.normal([victim.parameterCount], std: sigma, using: &rng), ridge: .absolute(0), gaussianSigma: sigma)
+      sum += r.i2fNorm! * r.i2fNorm!
+      expected = r.expectedRMSE! * r.expectedRMSE! * Double(victim.inputCount)
     }
     #expect(Self.relative(sum / Double(trials), expected) < 0.2, "Monte Carlo \(sum / Double(trials)) vs σ²·tr \(expected)")
     // And the inverse formula gives back σ for the expected RMSE it predicts.
-    let r = try analysis.evaluate(delta: Tensor(zeros: [victim.parameterCount]), ridge: 0, gaussianSigma: sigma)
-    #expect(Self.relative(r.sigma(forTargetRMSE: r.expectedRMSE!), sigma) < 1e-12)
+    let r = try analysis.evaluate(delta: Tensor(zeros: [victim.parameterCount]), ridge: .absolute(0), gaussianSigma: sigma)
+    #expect(Self.relative(try #require(r.sigma(forTargetRMSE: r.expectedRMSE!)), sigma) < 1e-12)
   }
 
   @Test func perturbationsParseAndProduceTheirDefinitions() throws {

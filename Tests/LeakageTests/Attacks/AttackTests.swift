@@ -38,23 +38,27 @@ struct AttackTests {
     // I2F is a first-order prediction for an attack that reaches the optimum: start DLG at the
     // truth (plus tiny noise) with a small δ, in Float64.
     let victim = try Self.digitsVictim(5, .mlp, width: 48)
-    let analysis = try LeakageAnalysis(victim, method: .dense)
+    let analysis = try Analysis(victim, method: .dense)
     var rng = SeededRandom(seed: 3)
     var errors: [Double] = []
     for scale in [1e-4, 1e-5] {
       let delta = Tensor<Double>.normal([victim.parameterCount], std: scale, using: &rng)
-      let prediction = try analysis.evaluate(delta: delta, ridge: 0)
+      let prediction = try analysis.evaluate(delta: delta, ridge: .absolute(0))
+      let (predicted, i2f) = (try #require(prediction.predictedImages), try #require(prediction.i2fNorm))
       let problem = AttackProblem(victim: victim, observedGradient: analysis.sharedGradient + delta, inferLabels: false)
       var config = AttackConfiguration.dlg
       config.initialization = .truthPlusNoise(1e-4)
       config.iterations = 200
       var attack = try AttackStepper<Double>(problem: problem, configuration: config)
       attack.run()
-      let gap = (attack.reconstruction - prediction.predictedImages).norm()
-      errors.append(gap / prediction.i2fNorm)
-      #expect(gap <= 0.2 * prediction.i2fNorm, "σ \(scale): ‖x̂ − (x0 + I2F)‖ = \(gap), ‖I2F‖ = \(prediction.i2fNorm)")
+      let gap = (attack.reconstruction - predicted).norm()
+      errors.append(gap / i2f)
+      #expect(gap <= 0.01 * i2f, "σ \(scale): ‖x̂ − (x0 + I2F)‖ = \(gap), ‖I2F‖ = \(i2f)")
+      #expect(attack.status == .converged, "σ \(scale): \(attack.status)")
     }
-    #expect(errors[1] <= errors[0] * 1.5, "relative error should not grow as δ shrinks: \(errors)")
+    // Both land within 1% of the prediction; what remains is the optimiser's floor, not the
+    // linearisation (whose error would shrink with δ).
+    #expect(errors.allSatisfy { $0 < 0.01 }, "\(errors)")
   }
 
   @Test func labelInferenceIsRightOnEveryDigit() throws {
@@ -105,7 +109,9 @@ struct AttackTests {
     a.run(); fresh.run()
     #expect(a.isFinished && a.reconstruction == fresh.reconstruction)
     // Restarts are chosen by the attack's own objective, never by similarity to the truth.
-    let finals = a.state.history.filter { $0.iteration == config.iterations || $0.iteration == 2 * config.iterations }
+    // (A trial may stop early, so its final record is its last one.)
+    let finals = (0..<config.restarts).compactMap { t in a.state.history.last { $0.trial == t } }
+    #expect(finals.count == config.restarts)
     #expect(a.state.bestObjective == finals.map(\.objective).min())
   }
 

@@ -19,7 +19,7 @@ struct PNGTests {
   @Test("gray and RGB images survive encode → decode", arguments: [(1, 1, 1), (1, 1, 3), (17, 5, 1), (32, 32, 3), (3, 40, 3)])
   func roundTrip(size: (Int, Int, Int)) throws {
     let image = try #require(Self.randomImage(width: size.0, height: size.1, channels: size.2, seed: UInt64(size.0 * 100 + size.1)))
-    let bytes = PNGCodec.encode(image)
+    let bytes = try PNGCodec.encode(image)
     #expect(Array(bytes.prefix(8)) == [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
     #expect(try PNGCodec.decode(bytes, fileName: "x.png") == image)
   }
@@ -27,7 +27,7 @@ struct PNGTests {
   @Test("the encoded stream is a standard zlib stream: decoding it independently gives the filtered rows")
   func independentCheck() throws {
     let image = try #require(PNGImage(width: 2, height: 2, channels: 1, pixels: [0, 255, 10, 20]))
-    let bytes = PNGCodec.encode(image)
+    let bytes = try PNGCodec.encode(image)
     // IHDR right after the signature: width 2, height 2, depth 8, colour type 0.
     #expect(Array(bytes[8..<16]) == [0, 0, 0, 13] + Array("IHDR".utf8))
     #expect(Array(bytes[16..<29]) == [0, 0, 0, 2, 0, 0, 0, 2, 8, 0, 0, 0, 0])
@@ -92,7 +92,7 @@ struct PNGTests {
   @Test("damaged PNGs give one-line errors naming the file")
   func damaged() throws {
     let image = try #require(Self.randomImage(width: 6, height: 6, channels: 3, seed: 1))
-    let bytes = PNGCodec.encode(image)
+    let bytes = try PNGCodec.encode(image)
     var badCRC = bytes
     badCRC[20] ^= 1
     for broken in [Array(bytes.prefix(30)), badCRC, Array(bytes.dropFirst()), [UInt8]()] {

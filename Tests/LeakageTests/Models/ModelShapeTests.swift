@@ -12,6 +12,10 @@ struct ModelShapeTests {
       (ModelSpec(.mlp, inputShape: [1, 8, 8], classCount: 10), 64 * 128 + 128 + 128 * 10 + 10),
       (ModelSpec(.lenet5, inputShape: [1, 28, 28], classCount: 10), 61_706),
       (ModelSpec(.resnet8, inputShape: [3, 32, 32], classCount: 10), 78_042),
+      // torchvision's resnet18 has 11,689,512 with 1000 classes; 10 classes drop 513,000 − 5,130,
+      // and the CIFAR stem's 3×3 conv1 another 64·3·(49 − 9).
+      (ModelSpec(.resnet18, inputShape: [3, 32, 32], classCount: 10, stem: .imagenet), 11_181_642),
+      (ModelSpec(.resnet18, inputShape: [3, 32, 32], classCount: 10), 11_173_962),
     ]
     for (spec, count) in expected {
       #expect(try spec.makeNetwork().parameterCount == count, "\(spec)")
