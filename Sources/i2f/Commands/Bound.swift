@@ -34,6 +34,7 @@ struct Bound: ParsableCommand {
 
   func run() throws {
     SignalHandling.install()
+    scenario.memoryOptions.apply()
     var s = try scenario.scenario()
     s.precision = precision
     let started = Date()

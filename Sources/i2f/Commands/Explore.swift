@@ -47,6 +47,7 @@ struct Explore: ParsableCommand {
   var log: String?
 
   func run() throws {
+    scenario.memoryOptions.apply()
     let catalogue = scenario.catalogue()
     var s = Scenario()
     var attack = AttackConfiguration.dlg
