@@ -88,6 +88,9 @@ let fuzzHarnesses: [(name: String, dependencies: [Target.Dependency])] = [
   ("explorer-config", ["Explorer", "Leakage"]),
   ("sample-address", ["Leakage"]),
   ("perturbation", ["Leakage"]),
+  ("onnx", ["Leakage"]),
+  ("sweep-plan", ["Leakage", "Studies"]),
+  ("sweep-result", ["Studies"]),
 ]
 if ProcessInfo.processInfo.environment["I2F_FUZZ"] != nil {
   package.targets.append(.target(name: "FuzzDriver", path: "Fuzz/Driver"))

@@ -78,13 +78,13 @@ public struct SweepPlan: Sendable, Equatable {
     return "{\n" + members.map { "  " + JSONValue.string($0.key).rendered() + ": " + $0.value.rendered() }.joined(separator: ",\n") + "\n}\n"
   }
 
-  /// The canonical values `entries` of `field` stand for, refused as soon as they exceed
-  /// ``pointLimit`` (so a plan of many long ranges cannot fill memory before it is refused).
-  static func expand(_ entries: [JSONValue], of field: SweepField) throws(SweepPlanError) -> [JSONValue] {
+  /// The canonical values `entries` of `field` stand for, refused as soon as they exceed `limit`
+  /// (so a plan of many long ranges cannot fill memory before it is refused).
+  static func expand(_ entries: [JSONValue], of field: SweepField, limit: Int = pointLimit) throws(SweepPlanError) -> [JSONValue] {
     var expanded: [JSONValue] = []
     for e in entries {
       expanded += try field.expand(e)
-      guard expanded.count <= pointLimit else { throw .tooManyPoints(expanded.count, limit: pointLimit) }
+      guard expanded.count <= limit else { throw .tooManyPoints(expanded.count, limit: limit) }
     }
     return expanded
   }
