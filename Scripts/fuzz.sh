@@ -6,7 +6,7 @@
 #   Scripts/fuzz.sh list              the harness names
 #
 # A crash, an input taking more than 1 s (-timeout=1) or more than 2 GiB (-rss_limit_mb=2048) is
-# a failure: the input is kept in .build-fuzz/artifacts/NAME/ and the script exits 1 (after
+# a failure: the input is kept in .build-fuzz/crashes/NAME/ and the script exits 1 (after
 # running the remaining harnesses, for `all`). Exit 0: no failure; 2: usage or build error.
 # Needs only the Swift toolchain (libFuzzer and ASan ship with it): works after .ci/install.
 # New inputs libFuzzer finds go to .build-fuzz/corpus/NAME; copy small, interesting ones into
@@ -34,7 +34,7 @@ build() {
 # Runs harness $1 for $2 seconds; prints one summary line; returns libFuzzer's status.
 run() {
   local name=$1 seconds=$2
-  local binary="$scratch/release/fuzz-$name" work="$scratch/corpus/$name" artifacts="$scratch/artifacts/$name/"
+  local binary="$scratch/release/fuzz-$name" work="$scratch/corpus/$name" artifacts="$scratch/crashes/$name/"
   local log="$scratch/fuzz-$name.log"
   mkdir -p "$work" "$artifacts"
   local options=(-max_total_time="$seconds" -timeout=1 -rss_limit_mb=2048 -print_final_stats=1
