@@ -115,6 +115,9 @@ public enum FileIO {
     } catch {
       throw FileReadError(file: shown, reason: error.description)
     }
+    // `Array(unsafeUninitializedCapacity: 0)` writes the count into the shared empty-array
+    // storage, a data race when two threads do it (ThreadSanitizer reports it).
+    guard size > 0 else { return [] }
     var failed: Int32 = 0
     let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, initialized in
       while initialized < size {
