@@ -71,3 +71,31 @@ let package = Package(
     .testTarget(name: "EndToEndTests", dependencies: ["i2f"], exclude: ["Fixtures"]),
   ]
 )
+
+// MARK: - Fuzzing
+
+/// libFuzzer harnesses, one per parser (`Fuzz/Harnesses/NAME/`), declared only when `I2F_FUZZ` is
+/// set, so `swift build` and `swift test` never see them. `Scripts/fuzz.sh NAME [SECONDS]` builds
+/// one with `-sanitize=fuzzer,address` in its own scratch path (`.build-fuzz`) and runs it on
+/// `Fuzz/corpus/NAME/`; `Fuzz/README.md` says how to add one.
+let fuzzHarnesses: [(name: String, dependencies: [Target.Dependency])] = [
+  ("safetensors", ["Leakage"]),
+  ("idx-raw", ["Leakage"]),
+  ("idx-gzip", ["Leakage"]),
+  ("cifar", ["Leakage"]),
+  ("png", ["Leakage"]),
+  ("json", ["Leakage"]),
+  ("explorer-config", ["Explorer", "Leakage"]),
+  ("sample-address", ["Leakage"]),
+  ("perturbation", ["Leakage"]),
+  ("onnx", ["Leakage"]),
+  ("sweep-plan", ["Leakage", "Studies"]),
+  ("sweep-result", ["Studies"]),
+]
+if ProcessInfo.processInfo.environment["I2F_FUZZ"] != nil {
+  package.targets.append(.target(name: "FuzzDriver", path: "Fuzz/Driver"))
+  for harness in fuzzHarnesses {
+    package.targets.append(.executableTarget(
+      name: "fuzz-\(harness.name)", dependencies: ["FuzzDriver"] + harness.dependencies, path: "Fuzz/Harnesses/\(harness.name)"))
+  }
+}

@@ -100,4 +100,15 @@ struct SweepPlanTests {
     try plan.set("seeds", commandLine: ["0-99"])
     #expect(throws: SweepPlanError.tooManyPoints(6_000_000, limit: SweepPlan.pointLimit)) { try plan.points() }
   }
+
+  @Test func manyRangesOfOneFieldAreRefusedOnceTheyExceedTheLimit() throws {
+    // Each entry alone is within the limit; together they are not. Before, every entry was
+    // expanded first (a small plan file could ask for billions of runs' worth of memory).
+    let entries = Array(repeating: JSONValue.string("digits:0-59"), count: 100_000)
+    #expect(throws: SweepPlanError.tooManyPoints(120, limit: 100)) { try SweepPlan.expand(entries, of: .samples, limit: 100) }
+    var plan = SweepPlan()
+    try plan.set("samples", commandLine: ["digits:0-9"])
+    try plan.set("seeds", commandLine: ["0-4"])
+    #expect(try plan.runCount() == 50 && plan.points().count == 50)
+  }
 }

@@ -32,6 +32,13 @@ public struct Tensor<Scalar: TensorScalar>: Sendable, Equatable {
   public init(shape: [Int], initializingWith body: (UnsafeMutableBufferPointer<Scalar>) throws -> Void) rethrows {
     let n = shape.elementCount
     self.shape = shape
+    // `Array(unsafeUninitializedCapacity: 0)` writes the count into the shared empty-array
+    // storage, a data race between threads making empty tensors (ThreadSanitizer reports it).
+    guard n > 0 else {
+      try body(UnsafeMutableBufferPointer(start: nil, count: 0))
+      self.scalars = []
+      return
+    }
     self.scalars = try [Scalar](unsafeUninitializedCapacity: n) { buffer, count in
       try body(buffer)
       count = n

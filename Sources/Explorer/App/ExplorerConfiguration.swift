@@ -23,15 +23,25 @@ public struct ExplorerConfiguration: Sendable, Codable, Equatable {
 
   /// Reads a configuration written by the explorer's export (`view.json`).
   public static func load(_ path: String) throws -> ExplorerConfiguration {
-    guard let data = FileManager.default.contents(atPath: path) else {
-      throw DataError.unreadable(file: path, reason: "no such file or not readable")
+    let bytes: [UInt8]
+    do {
+      bytes = try FileIO.readAll(URL(fileURLWithPath: path), maxBytes: JSONValue.maxDocumentBytes, kind: "an explorer configuration")
+    } catch {
+      throw DataError.unreadable(file: path, reason: error.reason)
     }
+    return try decode(bytes, fileName: path)
+  }
+
+  /// Decodes the bytes of a configuration file; `fileName` names it in errors. The text is first
+  /// checked by i2f's own JSON parser (size and nesting limits, the offset of a syntax error).
+  public static func decode(_ bytes: [UInt8], fileName: String) throws -> ExplorerConfiguration {
+    _ = try JSONValue.parse(bytes: bytes, fileName: fileName)
     do {
       let decoder = JSONDecoder()
       decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-      return try decoder.decode(Wrapper.self, from: data).configuration
+      return try decoder.decode(Wrapper.self, from: Data(bytes)).configuration
     } catch let error as DecodingError {
-      throw DataError.malformed(file: path, problem: "not an explorer configuration (\(Self.describe(error)))")
+      throw DataError.malformed(file: fileName, problem: "not an explorer configuration (\(Self.describe(error)))")
     }
   }
 

@@ -24,13 +24,14 @@ public struct Analysis: Sendable {
   /// Largest dx for which `auto` picks the dense path.
   public static let denseLimit = 4096
 
-  /// What `auto` resolves to for `victim`: dense when dx ≤ ``denseLimit`` and J fits in
-  /// ``DenseGram/maxJacobianBytes``, else matrix-free. (Dense is the faster path well beyond
-  /// "small" inputs: for 3×32×32 it takes seconds where Lanczos and CG on an ill-conditioned
-  /// J·Jᵀ take much longer.)
+  /// What `auto` resolves to for `victim`: dense when dx ≤ ``denseLimit``, J fits in
+  /// ``DenseGram/maxJacobianBytes`` and the whole dense path in ``MemoryBudget/current``, else
+  /// matrix-free. (Dense is the faster path well beyond "small" inputs: for 3×32×32 it takes
+  /// seconds where Lanczos and CG on an ill-conditioned J·Jᵀ take much longer.)
   public static func preferredMethod(for victim: VictimBatch) -> AnalysisMethod {
     let bytes = victim.inputCount.multipliedReportingOverflow(by: victim.parameterCount * 8)
     let fits = !bytes.overflow && bytes.partialValue <= DenseGram.maxJacobianBytes
+      && DenseGram.memoryNeeded(inputCount: victim.inputCount, parameterCount: victim.parameterCount) <= MemoryBudget.current.limit
     return victim.inputCount <= denseLimit && fits ? .dense : .matrixFree
   }
 

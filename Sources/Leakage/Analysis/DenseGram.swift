@@ -27,20 +27,24 @@ public struct DenseGram: Sendable {
   /// Relative threshold below which an eigenvalue of J·Jᵀ counts as zero.
   public static let relativeRankTolerance = 1e-10
 
-  /// Bytes of J in Float64 above which the dense path refuses to run.
+  /// Bytes of J in Float64 above which `auto` prefers the matrix-free path.
   public static let maxJacobianBytes = 3 << 30
 
   /// Rows of J computed per batched pass (bounds the memory of the pass).
   public static let rowsPerPass = 196
 
   /// Materialises J, forms J·Jᵀ and decomposes it. `progress` receives the fraction done (the
-  /// Jacobian rows are most of the work). Cancellable between passes.
-  public init(_ jacobian: any JacobianProducts, progress: (@Sendable (Double) -> Void)? = nil) throws {
+  /// Jacobian rows are most of the work). Cancellable between passes. Throws
+  /// ``MemoryBudgetError`` before allocating anything when ``memoryNeeded(inputCount:parameterCount:)``
+  /// exceeds `memoryBudget`.
+  public init(
+    _ jacobian: any JacobianProducts, memoryBudget: MemoryBudget = .current, progress: (@Sendable (Double) -> Void)? = nil
+  ) throws {
     let dx = jacobian.inputCount, dtheta = jacobian.parameterCount
-    let bytes = dx.multipliedReportingOverflow(by: dtheta * 8)
-    guard !bytes.overflow, bytes.partialValue <= Self.maxJacobianBytes else {
-      throw AnalysisError.tooLargeForDense(inputCount: dx, parameterCount: dtheta, bytes: bytes.overflow ? Int.max : bytes.partialValue)
-    }
+    try memoryBudget.check(
+      bytes: Self.memoryNeeded(inputCount: dx, parameterCount: dtheta),
+      what: "the dense path (J \(Self.grouped(dx))×\(Self.grouped(dtheta)) and J·Jᵀ \(Self.grouped(dx))×\(Self.grouped(dx)), Float64)",
+      suggestion: "use --method matrix-free, or raise --max-memory")
     var clock = DispatchTime.now().uptimeNanoseconds
     func lap() -> Double {
       let now = DispatchTime.now().uptimeNanoseconds
@@ -80,6 +84,30 @@ public struct DenseGram: Sendable {
     timings = Timings(jacobian: jacobianSeconds, gram: gramSeconds, eigendecomposition: lap())
     rankTolerance = Self.relativeRankTolerance * max(eigen.eigenvalues.last ?? 0, 0)
     progress?(1)
+  }
+
+  /// Peak bytes of the dense path: J (dx × dθ Float64) plus five dx × dx matrices while J·Jᵀ
+  /// is decomposed (J·Jᵀ, its symmetrised copy, the Householder vectors, the rotated basis and the
+  /// eigenvectors). Saturates at `Int.max`.
+  public static func memoryNeeded(inputCount dx: Int, parameterCount dtheta: Int) -> Int {
+    let j = dx.multipliedReportingOverflow(by: dtheta)
+    let square = dx.multipliedReportingOverflow(by: dx)
+    let squares = square.partialValue.multipliedReportingOverflow(by: 5)
+    let elements = j.partialValue.addingReportingOverflow(squares.partialValue)
+    let bytes = elements.partialValue.multipliedReportingOverflow(by: MemoryLayout<Double>.size)
+    let overflow = j.overflow || square.overflow || squares.overflow || elements.overflow || bytes.overflow
+    return overflow ? Int.max : bytes.partialValue
+  }
+
+  /// `393,226`: a count with thousands separators, for messages.
+  static func grouped(_ n: Int) -> String {
+    let digits = String(n.magnitude)
+    var out = ""
+    for (i, c) in digits.enumerated() {
+      if i > 0, (digits.count - i) % 3 == 0 { out.append(",") }
+      out.append(c)
+    }
+    return (n < 0 ? "-" : "") + out
   }
 
   /// λmax of J·Jᵀ.

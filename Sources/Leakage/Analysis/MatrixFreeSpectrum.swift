@@ -37,17 +37,24 @@ public struct MatrixFreeSpectrum: Sendable {
 
   /// Extremal eigenvalues to relative residual `tolerance`, the preconditioner for the shift
   /// `ridge.epsilon(λmax)`, and (with `trace`) the trace of that regularised inverse. `status`
-  /// receives one line per phase (for progress displays).
+  /// receives one line per phase (for progress displays). Throws ``MemoryBudgetError`` before
+  /// allocating anything when the Lanczos basis does not fit `memoryBudget`.
   public init(
     _ jacobian: any JacobianProducts, ridge: Ridge, trace: Bool = true, tolerance: Double = 1e-8,
-    memoryBudget: Int? = nil, status: (@Sendable (String) -> Void)? = nil
+    memoryBudget: MemoryBudget = .current, status: (@Sendable (String) -> Void)? = nil
   ) throws {
     let op = Self.gramOperator(jacobian)
     let k = min(Self.deflationCount, max(1, jacobian.inputCount - 1))
+    var lanczos = Lanczos(
+      largest: k, smallest: 1, tolerance: tolerance, maxIterations: Self.maxLanczosSteps, seed: 1, computesVectors: true)
+    let needed = lanczos.memoryEstimate(dimension: jacobian.inputCount)
+    try memoryBudget.check(
+      bytes: needed,
+      what: "the matrix-free path (a Lanczos basis of \(lanczos.basisSize(dimension: jacobian.inputCount)) vectors of "
+        + "\(DenseGram.grouped(jacobian.inputCount)) inputs, Float64)",
+      suggestion: "use a smaller batch, or raise --max-memory")
+    lanczos.memoryBudget = memoryBudget.limit
     status?("Lanczos: λmax, λmin and the top \(k) eigenpairs of J·Jᵀ")
-    let lanczos = Lanczos(
-      largest: k, smallest: 1, tolerance: tolerance, maxIterations: Self.maxLanczosSteps, seed: 1, computesVectors: true,
-      memoryBudget: memoryBudget)
     let result = try lanczos.eigenpairs(of: op)
     let top = result.largest.first
     lambdaMax = top?.value ?? 0

@@ -42,15 +42,12 @@ public struct VictimBatch: Sendable {
 /// Problems an analysis request can have.
 public enum AnalysisError: Error, Equatable, CustomStringConvertible {
   case shapeMismatch(String)
-  case tooLargeForDense(inputCount: Int, parameterCount: Int, bytes: Int)
   case invalidPerturbation(String)
   case solverFailed(String)
 
   public var description: String {
     switch self {
     case .shapeMismatch(let s): s
-    case .tooLargeForDense(let dx, let dt, let bytes):
-      "the dense path would store J (\(dx)×\(dt), \(bytes >> 20) MiB); use --method matrix-free"
     case .invalidPerturbation(let s): s
     case .solverFailed(let s): s
     }

@@ -16,6 +16,8 @@ public enum CIFAR10 {
   public static let classNames = ["airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"]
   /// Bytes per record.
   public static let recordLength = 1 + 3 * 32 * 32
+  /// The largest batch file accepted (the real ones hold 10,000 records, 30.7 MB).
+  public static let maxBatchBytes = 1 << 30
   /// The directories searched under a data directory, in order.
   public static let subdirectories = [
     "", "cifar-10-batches-bin", "cifar10", "cifar10/cifar-10-batches-bin", "CIFAR10", "CIFAR10/cifar-10-batches-bin",
@@ -31,7 +33,7 @@ public enum CIFAR10 {
   public static func readBatch(_ url: URL) throws(DataError) -> (labels: [Int], pixels: [UInt8]) {
     let bytes: [UInt8]
     do {
-      bytes = try FileIO.readAll(url)
+      bytes = try FileIO.readAll(url, maxBytes: maxBatchBytes, kind: "a CIFAR-10 batch")
     } catch {
       throw .unreadable(file: error.file, reason: error.reason)
     }

@@ -18,20 +18,27 @@ extension Dataset {
   public init(_ file: SafeTensors, name: String) throws(DataError) {
     let fileName = file.fileName
     let x: StoredTensor
-    let labels: [Int]
-    let pixels: [UInt8]
+    let y: StoredTensor
     do {
       x = try file.stored("x")
-      pixels = try file.bytes("x")
-      labels = try file.integers("y")
+      y = try file.stored("y")
     } catch {
       throw .tensorFile(error)
     }
     guard x.shape.count == 4 else {
       throw .malformed(file: fileName, problem: "x has shape \(SafeTensorsError.format(x.shape)), expected [N,C,H,W]")
     }
-    guard let y = file.tensors["y"], y.shape == [x.shape[0]] else {
+    // Shapes first: the labels are decoded (8 bytes each) only once their count is known to fit.
+    guard y.shape == [x.shape[0]] else {
       throw .malformed(file: fileName, problem: "y must have shape [\(x.shape[0])] to match x \(SafeTensorsError.format(x.shape))")
+    }
+    let labels: [Int]
+    let pixels: [UInt8]
+    do {
+      pixels = try file.bytes("x")
+      labels = try file.integers("y")
+    } catch {
+      throw .tensorFile(error)
     }
     let metadata = file.metadata
     let classNames = try Self.classNames(metadata: metadata, labels: labels, fileName: fileName)
@@ -61,23 +68,35 @@ extension Dataset {
     }
   }
 
+  /// The most classes a data set file may declare (ImageNet-21k has 21,841): a number in the
+  /// metadata, or one large label, must not make the reader build millions of class names.
+  public static let maxClassCount = 65_536
+
   /// The class names from `class_names`, else `num_classes`, else one per label value up to the
-  /// largest label ("0", "1", …).
+  /// largest label ("0", "1", …); at most ``maxClassCount``.
   static func classNames(metadata: [String: String], labels: [Int], fileName: String) throws(DataError) -> [String] {
     if let text = metadata[DatasetMetadataKey.classNames] {
       guard let names = JSONValue.parseStringArray(text), !names.isEmpty else {
         throw .malformed(file: fileName, problem: "metadata class_names is not a non-empty JSON array of strings")
       }
+      guard names.count <= maxClassCount else {
+        throw .malformed(file: fileName, problem: "metadata class_names lists \(names.count) classes, more than the \(maxClassCount) accepted")
+      }
       return names
     }
     if let text = metadata[DatasetMetadataKey.classCount] {
-      guard let count = Int(text), count > 0, count <= 1_000_000 else {
+      guard let count = Int(text), count > 0 else {
         throw .malformed(file: fileName, problem: "metadata num_classes \"\(text)\" is not a positive integer")
+      }
+      guard count <= maxClassCount else {
+        throw .malformed(file: fileName, problem: "metadata num_classes \(count) is more than the \(maxClassCount) classes accepted")
       }
       return (0..<count).map(String.init)
     }
     let top = labels.max() ?? 0
-    guard top < 1_000_000 else { throw .malformed(file: fileName, problem: "label \(top) is implausibly large") }
+    guard top < maxClassCount else {
+      throw .malformed(file: fileName, problem: "label \(top) is larger than the \(maxClassCount) classes accepted (or give num_classes)")
+    }
     return (0...max(top, 1)).map(String.init)
   }
 

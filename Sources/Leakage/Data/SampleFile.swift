@@ -25,10 +25,10 @@ public enum SampleFile {
   ) throws(DataError) -> Sample {
     let name = file.fileName
     let xStored: StoredTensor
-    let labels: [Int]
+    let yStored: StoredTensor
     do {
       xStored = try file.stored("x")
-      labels = try file.integers("y")
+      yStored = try file.stored("y")
     } catch {
       throw .tensorFile(error)
     }
@@ -38,8 +38,15 @@ public enum SampleFile {
       throw .malformed(file: name, problem: "x has shape \(SafeTensorsError.format(xStored.shape)), expected [B,C,H,W] or [C,H,W]")
     }
     let batch = shape[0]
-    guard labels.count == batch, file.tensors["y"].map({ $0.shape.count <= 1 }) == true else {
+    // Shapes first: the labels are decoded (8 bytes each) only once their count is known to fit.
+    guard yStored.elementCount == batch, yStored.shape.count <= 1 else {
       throw .malformed(file: name, problem: "y must hold \(batch) labels ([\(batch)]) to match x \(SafeTensorsError.format(xStored.shape))")
+    }
+    let labels: [Int]
+    do {
+      labels = try file.integers("y")
+    } catch {
+      throw .tensorFile(error)
     }
     var classNames: [String]?
     let metadata = file.metadata
@@ -58,8 +65,9 @@ public enum SampleFile {
       itemNames = names
     }
 
-    // The pixel values, as Doubles in [0, 1].
-    let values: [Double]
+    // The pixel values as Doubles in [0, 1]: `value(i)` of element i (bytes are scaled only for
+    // the selected images, so a large U8 file does not become eight times larger in memory).
+    let value: (Int) -> Double
     switch xStored.dtype {
     case .f32, .f64:
       guard var v = xStored.floatingPointValues(as: Double.self) else {
@@ -78,7 +86,7 @@ public enum SampleFile {
       } else if let bad = v.firstIndex(where: { !($0 >= 0 && $0 <= 1) }) {
         throw .malformed(file: name, problem: "x holds \(v[bad]) at element \(bad); pixel values must lie in [0, 1] (a file of normalised tensors needs --normalized-sample and --normalize)")
       }
-      values = v
+      value = { v[$0] }
     case .u8:
       var maxValue = 255.0
       if let text = metadata[DatasetMetadataKey.maxValue] {
@@ -87,10 +95,11 @@ public enum SampleFile {
         }
         maxValue = Double(m)
       }
-      if let bad = xStored.bytes.firstIndex(where: { Double($0) > maxValue }) {
-        throw .malformed(file: name, problem: "x holds \(xStored.bytes[bad]) at element \(bad), above max_value \(Int(maxValue))")
+      let bytes = xStored.bytes
+      if let bad = bytes.firstIndex(where: { Double($0) > maxValue }) {
+        throw .malformed(file: name, problem: "x holds \(bytes[bad]) at element \(bad), above max_value \(Int(maxValue))")
       }
-      values = xStored.bytes.map { Double($0) / maxValue }
+      value = { Double(bytes[$0]) / maxValue }
     case .i64, .i32:
       throw .tensorFile(.wrongDType(file: name, tensor: "x", dtype: xStored.dtype, expected: [.f32, .f64, .u8]))
     }
@@ -105,7 +114,7 @@ public enum SampleFile {
     let size = shape.dropFirst().reduce(1, *)
     var scalars = [Double]()
     scalars.reserveCapacity(indices.count * size)
-    for i in indices { scalars += values[(i * size)..<((i + 1) * size)] }
+    for i in indices { scalars += ((i * size)..<((i + 1) * size)).lazy.map(value) }
     let address = SampleAddress(source: .file(path), items: items).description
     let itemAddresses = indices.map { i in "\(path):\(itemNames?[i] ?? String(i))" }
     return try Sample(address: address, images: Tensor(shape: [indices.count] + shape.dropFirst(), scalars: scalars),

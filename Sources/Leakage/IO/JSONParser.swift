@@ -17,8 +17,11 @@ struct JSONParser {
     self.maxDepth = maxDepth
   }
 
+  /// The nesting limit unless the caller gives another.
+  static let defaultMaxDepth = 64
+
   /// Parses one complete JSON text.
-  static func parse(_ bytes: [UInt8], maxDepth: Int = 64) throws(JSONParseError) -> JSONValue {
+  static func parse(_ bytes: [UInt8], maxDepth: Int = defaultMaxDepth) throws(JSONParseError) -> JSONValue {
     var parser = JSONParser(bytes, maxDepth: maxDepth)
     parser.skipWhitespace()
     let value = try parser.parseValue(depth: 0)
@@ -44,9 +47,13 @@ struct JSONParser {
     return value
   }
 
+  /// Parses the value at `position`; `depth` counts the arrays and objects around it, so at most
+  /// `maxDepth` of them nest.
   private mutating func parseValue(depth: Int) throws(JSONParseError) -> JSONValue {
-    guard depth <= maxDepth else { throw error("nesting deeper than \(maxDepth) levels") }
     guard let c = current else { throw error("unexpected end of JSON") }
+    if c == UInt8(ascii: "{") || c == UInt8(ascii: "[") {
+      guard depth < maxDepth else { throw error("nesting deeper than \(maxDepth) levels") }
+    }
     switch c {
     case UInt8(ascii: "{"): return try parseObject(depth: depth)
     case UInt8(ascii: "["): return try parseArray(depth: depth)

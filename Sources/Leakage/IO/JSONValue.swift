@@ -78,10 +78,25 @@ public enum JSONValue: Equatable, Sendable {
     }
   }
 
+  /// The largest JSON document ``parse(bytes:fileName:)`` accepts (configuration files and
+  /// result lines are kilobytes; safetensors headers have their own limit).
+  public static let maxDocumentBytes = 16 << 20
+  /// The deepest nesting of arrays and objects accepted (the parser recurses once per level).
+  public static let maxNestingDepth = JSONParser.defaultMaxDepth
+
   /// Parses JSON text; the error names `fileName` and the offset of the problem.
   public static func parse(_ text: String, fileName: String) throws(DataError) -> JSONValue {
+    try parse(bytes: Array(text.utf8), fileName: fileName)
+  }
+
+  /// Parses a JSON document of at most ``maxDocumentBytes`` UTF-8 bytes nested at most
+  /// ``maxNestingDepth`` deep; the error names `fileName` and the offset of the problem.
+  public static func parse(bytes: [UInt8], fileName: String) throws(DataError) -> JSONValue {
+    guard bytes.count <= maxDocumentBytes else {
+      throw DataError.malformed(file: fileName, problem: "JSON document of \(bytes.count) bytes is larger than the \(maxDocumentBytes) accepted")
+    }
     do {
-      return try JSONParser.parse(Array(text.utf8))
+      return try JSONParser.parse(bytes)
     } catch {
       throw DataError.malformed(file: fileName, problem: "invalid JSON: \(error)")
     }

@@ -6,6 +6,14 @@ import Foundation
 public enum PNGCodec {
   static let signature: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
 
+  /// The largest PNG file the reader accepts.
+  public static let maxFileBytes = 256 << 20
+  /// The largest width or height the reader accepts.
+  public static let maxSide = 16_384
+  /// The most pixels the reader accepts (64 Mpx: 192 MiB of RGB), checked before any image data
+  /// is decompressed, so a small file cannot announce an image that fills memory.
+  public static let maxPixels = 1 << 26
+
   /// The PNG file bytes of `image`. Throws only when zlib itself fails (out of memory).
   public static func encode(_ image: PNGImage) throws(ZlibError) -> [UInt8] {
     let stride = image.width * image.channels
@@ -79,7 +87,7 @@ public enum PNGCodec {
   public static func read(contentsOf url: URL) throws(PNGError) -> PNGImage {
     let bytes: [UInt8]
     do {
-      bytes = try FileIO.readAll(url)
+      bytes = try FileIO.readAll(url, maxBytes: maxFileBytes, kind: "a PNG file")
     } catch {
       throw PNGError(file: error.file, problem: "cannot read the file: \(error.reason)")
     }
@@ -108,13 +116,15 @@ public enum PNGCodec {
       }
       switch type {
       case "IHDR":
+        guard header == nil else { throw fail("more than one IHDR chunk") }
         guard length == 13 else { throw fail("IHDR has length \(length), expected 13") }
         let width = Int(readBigEndian(bytes, at: dataStart))
         let height = Int(readBigEndian(bytes, at: dataStart + 4))
         let (depth, color, method, filter, interlace) =
           (data[dataStart + 8], data[dataStart + 9], data[dataStart + 10], data[dataStart + 11], data[dataStart + 12])
-        guard width > 0, height > 0, width <= 1 << 16, height <= 1 << 16 else {
-          throw fail("unsupported image size \(width)x\(height)")
+        guard width > 0, height > 0 else { throw fail("empty image size \(width)×\(height)") }
+        guard width <= maxSide, height <= maxSide, width * height <= maxPixels else {
+          throw fail("image size \(width)×\(height) is larger than the \(maxSide)×\(maxSide) and \(maxPixels) pixels accepted")
         }
         guard depth == 8, color == 0 || color == 2, method == 0, filter == 0, interlace == 0 else {
           throw fail("unsupported PNG format (bit depth \(depth), colour type \(color), interlace \(interlace)); only 8-bit gray or RGB, non-interlaced")

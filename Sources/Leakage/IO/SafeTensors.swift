@@ -8,8 +8,16 @@ import Foundation
 /// overlap another; any violation is a ``SafeTensorsError`` naming the file, never a crash.
 /// Writing is deterministic and atomic. Compatible with `safetensors.torch.save_file`.
 public struct SafeTensors: Sendable, Equatable {
-  /// The largest header the reader accepts by default (the reference implementation's limit).
-  public static let defaultMaxHeaderBytes = 100_000_000
+  /// The largest header the reader accepts by default: room for ``maxTensorCount`` entries (about
+  /// 100 bytes each). Parsed JSON takes up to about 24 bytes per 2 bytes of text, so this also
+  /// bounds what a hostile header costs (the reference implementation allows 100 MB).
+  public static let defaultMaxHeaderBytes = 16 << 20
+  /// The largest file the reader accepts (also bounded by ``MemoryBudget/current``).
+  public static let maxFileBytes = 64 << 30
+  /// The most tensors one file may hold (large language models hold a few thousand per file).
+  public static let maxTensorCount = 100_000
+  /// The most dimensions one tensor may have.
+  public static let maxRank = 64
 
   /// The tensors by name.
   public var tensors: [String: StoredTensor]
@@ -34,7 +42,7 @@ public struct SafeTensors: Sendable, Equatable {
   public init(contentsOf url: URL, maxHeaderBytes: Int = SafeTensors.defaultMaxHeaderBytes) throws(SafeTensorsError) {
     let bytes: [UInt8]
     do {
-      bytes = try FileIO.readAll(url)
+      bytes = try FileIO.readAll(url, maxBytes: Self.maxFileBytes, kind: "a safetensors file")
     } catch {
       throw .unreadable(file: error.file, reason: error.reason)
     }
@@ -61,6 +69,10 @@ public struct SafeTensors: Sendable, Equatable {
     }
     guard case .object(let members) = header else {
       throw .invalidHeader(file: file, detail: "the header is \(header.kindName), not an object")
+    }
+    let tensorCount = members.count - (members.contains { $0.key == "__metadata__" } ? 1 : 0)
+    guard tensorCount <= Self.maxTensorCount else {
+      throw .invalidHeader(file: file, detail: "\(tensorCount) tensors, more than the \(Self.maxTensorCount) accepted")
     }
     let dataLength = bytes.count - headerEnd
     var metadata: [String: String] = [:]
@@ -128,6 +140,9 @@ public struct SafeTensors: Sendable, Equatable {
     }
     guard case .array(let shapeItems)? = value["shape"] else {
       throw .invalidHeader(file: file, detail: "tensor \"\(name)\" has no \"shape\" array")
+    }
+    guard shapeItems.count <= maxRank else {
+      throw .invalidHeader(file: file, detail: "tensor \"\(name)\" has \(shapeItems.count) dimensions, more than the \(maxRank) accepted")
     }
     var shape: [Int] = []
     for item in shapeItems {

@@ -41,6 +41,8 @@ public struct StoredTensor: Sendable, Equatable {
   /// The elements converted to `S` (F32 or F64 only; nil otherwise).
   func floatingPointValues<S: TensorScalar>(as: S.Type) -> [S]? {
     let n = elementCount
+    // Not `Array(unsafeUninitializedCapacity: 0)`: it writes into the shared empty-array storage.
+    if n == 0 && (dtype == .f32 || dtype == .f64) { return [] }
     switch dtype {
     case .f32:
       return bytes.withUnsafeBytes { raw in

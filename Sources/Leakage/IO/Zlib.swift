@@ -15,15 +15,36 @@ public enum Zlib {
     bytes.count >= 2 && bytes[0] == 0x1F && bytes[1] == 0x8B
   }
 
-  /// Decompresses `input`, refusing to produce more than `maxOutputBytes`.
+  /// Decompresses `input`, refusing to produce more than `maxOutputBytes`: decoding stops as soon
+  /// as the output passes the limit, so a decompression bomb costs at most the limit in memory.
   public static func inflate(_ input: [UInt8], format: Format, maxOutputBytes: Int) throws(ZlibError) -> [UInt8] {
+    try inflate(input, format: format, stopAfter: maxOutputBytes, prefixOnly: false)
+  }
+
+  /// The first `count` decompressed bytes of `input` (fewer when the stream is shorter): enough to
+  /// read a header before deciding how much of the rest to accept.
+  public static func inflatePrefix(_ input: [UInt8], format: Format, count: Int) throws(ZlibError) -> [UInt8] {
+    try inflate(input, format: format, stopAfter: count, prefixOnly: true)
+  }
+
+  /// Deflate's largest expansion (about 1032:1), used to bound the output reserved up front.
+  static let maximumExpansion = 1032
+
+  private static func inflate(_ input: [UInt8], format: Format, stopAfter limit: Int, prefixOnly: Bool) throws(ZlibError) -> [UInt8] {
+    let limit = Swift.max(0, limit)
     var stream = z_stream()
     let windowBits: Int32 = format == .gzip ? 15 + 16 : 15
     let initCode = inflateInit2_(&stream, windowBits, zlibVersion(), Int32(MemoryLayout<z_stream>.size))
     guard initCode == Z_OK else { throw .failed(code: initCode) }
     defer { inflateEnd(&stream) }
 
+    // Room for what the input can honestly produce, never more than the limit: no regrowth
+    // copies for a well-formed stream, no large reservation for a tiny hostile one.
+    let (bound, overflow) = input.count.multipliedReportingOverflow(by: maximumExpansion)
     var output = [UInt8]()
+    output.reserveCapacity(Swift.min(limit, overflow ? Int.max - 1 : bound + 64) + 1)
+    // The output may grow to `cap`: the limit, plus one byte that proves it was exceeded.
+    let cap = prefixOnly || limit == Int.max ? limit : limit + 1
     var chunk = [UInt8](repeating: 0, count: 1 << 16)
     let result: Result<Void, ZlibError> = input.withUnsafeBufferPointer { inBuffer in
       guard let inBase = inBuffer.baseAddress, !inBuffer.isEmpty else { return .failure(.truncated) }
@@ -35,14 +56,18 @@ public enum Zlib {
         if stream.avail_in == 0, position < inBuffer.count {
           stream.avail_in = UInt32(clamping: inBuffer.count - position)
         }
+        // Never decode more than one byte past the limit (that byte proves the limit is exceeded).
+        let room = cap - output.count
+        if room <= 0 { return prefixOnly ? .success(()) : .failure(.tooLarge(limit: limit)) }
         let code: Int32 = chunk.withUnsafeMutableBufferPointer { out in
+          let size = Swift.min(out.count, room)
           stream.next_out = out.baseAddress
-          stream.avail_out = UInt32(out.count)
+          stream.avail_out = UInt32(size)
           let code = CZlib.inflate(&stream, Z_NO_FLUSH)
-          output.append(contentsOf: out[0..<(out.count - Int(stream.avail_out))])
+          output.append(contentsOf: out[0..<(size - Int(stream.avail_out))])
           return code
         }
-        if output.count > maxOutputBytes { return .failure(.tooLarge(limit: maxOutputBytes)) }
+        if !prefixOnly, output.count > limit { return .failure(.tooLarge(limit: limit)) }
         switch code {
         case Z_STREAM_END:
           let at = position
@@ -56,6 +81,7 @@ public enum Zlib {
           continue
         case Z_BUF_ERROR:
           // No progress possible: the input ran out before the end of the stream.
+          if prefixOnly, output.count >= limit { return .success(()) }
           return .failure(position >= inBuffer.count ? .truncated : .corrupt("no progress"))
         case Z_DATA_ERROR, Z_NEED_DICT:
           return .failure(.corrupt(stream.msg.map { String(cString: $0) } ?? "invalid data"))

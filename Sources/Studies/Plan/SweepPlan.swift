@@ -34,7 +34,7 @@ public struct SweepPlan: Sendable, Equatable {
 
   /// Reads a plan file (JSON).
   public static func read(_ path: String) throws -> SweepPlan {
-    let bytes = try FileIO.readAll(URL(fileURLWithPath: path))
+    let bytes = try FileIO.readAll(URL(fileURLWithPath: path), maxBytes: JSONValue.maxDocumentBytes, kind: "a sweep plan")
     guard let text = String(validating: bytes, as: UTF8.self) else { throw SweepPlanError.malformed(file: path, problem: "not UTF-8 text") }
     return try SweepPlan(json: try JSONValue.parse(text, fileName: path), file: path)
   }
@@ -45,7 +45,7 @@ public struct SweepPlan: Sendable, Equatable {
       throw .unknownField(file: file, key: planKey, suggestion: Self.suggestion(for: planKey), known: SweepField.all.map(\.planKey))
     }
     guard !values.isEmpty else { throw .empty(field: planKey) }
-    for v in values { _ = try field.expand(v) }
+    _ = try Self.expand(values, of: field)
     entries[planKey] = values
   }
 
@@ -78,8 +78,20 @@ public struct SweepPlan: Sendable, Equatable {
     return "{\n" + members.map { "  " + JSONValue.string($0.key).rendered() + ": " + $0.value.rendered() }.joined(separator: ",\n") + "\n}\n"
   }
 
-  /// Every run of the plan in a fixed order (the first field varies slowest), duplicates removed.
-  public func points() throws(SweepPlanError) -> [SweepPoint] {
+  /// The canonical values `entries` of `field` stand for, refused as soon as they exceed `limit`
+  /// (so a plan of many long ranges cannot fill memory before it is refused).
+  static func expand(_ entries: [JSONValue], of field: SweepField, limit: Int = pointLimit) throws(SweepPlanError) -> [JSONValue] {
+    var expanded: [JSONValue] = []
+    for e in entries {
+      expanded += try field.expand(e)
+      guard expanded.count <= limit else { throw .tooManyPoints(expanded.count, limit: limit) }
+    }
+    return expanded
+  }
+
+  /// Each field's values as the runs vary them (fields the plan leaves out without a default
+  /// are absent), in expansion order.
+  func axes() throws(SweepPlanError) -> [(key: String, values: [JSONValue])] {
     var axes: [(key: String, values: [JSONValue])] = []
     var total = 1
     for field in SweepField.all {
@@ -87,13 +99,25 @@ public struct SweepPlan: Sendable, Equatable {
         if field.planKey == SweepField.samples.planKey { throw .missing(field: field.planKey) }
         continue
       }
-      var expanded: [JSONValue] = []
-      for e in entries { expanded += try field.expand(e) }
+      let expanded = try Self.expand(entries, of: field)
       axes.append((field.rowKey, expanded))
       let (product, overflow) = total.multipliedReportingOverflow(by: expanded.count)
       guard !overflow, product <= Self.pointLimit else { throw .tooManyPoints(overflow ? .max : product, limit: Self.pointLimit) }
       total = product
     }
+    return axes
+  }
+
+  /// How many runs the plan stands for before duplicates are removed (cheaper than ``points()``:
+  /// no run is built).
+  public func runCount() throws(SweepPlanError) -> Int {
+    try axes().reduce(1) { $0 * $1.values.count }
+  }
+
+  /// Every run of the plan in a fixed order (the first field varies slowest), duplicates removed.
+  public func points() throws(SweepPlanError) -> [SweepPoint] {
+    let axes = try axes()
+    let total = axes.reduce(1) { $0 * $1.values.count }
     var points: [SweepPoint] = []
     points.reserveCapacity(total)
     var seen: [String: String] = [:]

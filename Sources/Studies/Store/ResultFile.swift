@@ -13,9 +13,12 @@ public struct ResultFile: Sendable {
   /// Bytes after the last newline: a row cut off mid-write, never counted.
   public let tornBytes: Int
 
+  /// The largest result file read (a million rows of ~1 KB each; also bounded by the memory budget).
+  public static let maxBytes = 4 << 30
+
   /// Reads and parses `path`.
   public init(path: String) throws {
-    try self.init(path: path, bytes: try FileIO.readAll(URL(fileURLWithPath: path)))
+    try self.init(path: path, bytes: try FileIO.readAll(URL(fileURLWithPath: path), maxBytes: Self.maxBytes, kind: "a result file"))
   }
 
   /// Parses the contents of a result file; a line that is not a row is an error naming its number.

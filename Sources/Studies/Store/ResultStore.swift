@@ -49,7 +49,7 @@ public final class ResultStore {
       }
     }
     do {
-      let file = try ResultFile(path: path, bytes: try FileIO.readAll(url))
+      let file = try ResultFile(path: path, bytes: try FileIO.readAll(url, maxBytes: ResultFile.maxBytes, kind: "a result file"))
       if file.tornBytes > 0 {
         guard ftruncate(fd, off_t(file.completeLength)) == 0, fsync(fd) == 0 else { throw failure("cut off the torn last line") }
       }

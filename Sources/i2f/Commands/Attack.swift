@@ -74,6 +74,8 @@ struct Attack: ParsableCommand {
   var json = false
 
   func run() throws {
+    SignalHandling.install()
+    scenario.memoryOptions.apply()
     if listPresets {
       for p in AttackConfiguration.presets {
         print("\(p.preset.padding(toLength: 8, withPad: " ", startingAt: 0)) \(p.objective.rawValue) · \(p.optimizer.rawValue) lr \(p.learningRate) · \(p.iterations) iterations\(p.optimizer == .lbfgs ? " of up to \(p.innerIterations) L-BFGS steps" : "") · TV \(p.totalVariation) · signed \(p.signedGradient) · box \(p.boxed) · schedule \(p.stepSchedule) · start \(p.initialization)")

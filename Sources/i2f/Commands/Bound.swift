@@ -33,6 +33,8 @@ struct Bound: ParsableCommand {
   var json = false
 
   func run() throws {
+    SignalHandling.install()
+    scenario.memoryOptions.apply()
     var s = try scenario.scenario()
     s.precision = precision
     let started = Date()

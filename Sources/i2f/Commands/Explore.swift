@@ -58,6 +58,7 @@ struct Explore: ParsableCommand {
   }
 
   func run() throws {
+    scenario.memoryOptions.apply()
     let catalogue = scenario.catalogue()
     // A result file that cannot be read is an error before the screen is taken.
     let resultFile = try results.map { try ResultFile(path: $0) }

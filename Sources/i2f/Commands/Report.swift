@@ -44,6 +44,7 @@ struct Report: ParsableCommand {
   }
 
   func run() throws {
+    SignalHandling.install()
     let inputs = try files.map { try ResultFile(path: $0) }
     for f in inputs where f.tornBytes > 0 {
       FileHandle.standardError.write(Data("\(f.path): ignored a torn last line (\(f.tornBytes) bytes)\n".utf8))

@@ -77,6 +77,8 @@ struct Sweep: ParsableCommand {
     @Option(help: "Directory with your MNIST IDX files or CIFAR-10 binary batches.")
     var data: String?
 
+    @OptionGroup var memoryOptions: MemoryOptions
+
     @Option(help: "Directory of the embedded samples (default: ./Samples, $I2F_SAMPLES, or next to the executable).")
     var samplesDir: String?
 
@@ -90,6 +92,7 @@ struct Sweep: ParsableCommand {
     }
 
     func run() throws {
+      memoryOptions.apply()
       let plan = try sweepPlan()
       if printPlan {
         print(plan.fileText(), terminator: "")
@@ -167,6 +170,7 @@ struct Sweep: ParsableCommand {
     }
 
     func run() throws {
+      SignalHandling.install()
       let inputs = try files.map { try ResultFile(path: $0) }
       for f in inputs where f.tornBytes > 0 {
         Run.note("\(f.path): ignored a torn last line (\(f.tornBytes) bytes); rerun its sweep to redo that run")

@@ -38,6 +38,7 @@ struct Train: ParsableCommand {
   var output: String?
 
   func run() throws {
+    SignalHandling.install()
     let opt = optimizer
     let set = try dataOptions.catalogue().dataset(named: dataset)
     var spec = ModelSpec(modelOptions.model, inputShape: set.imageShape, classCount: max(set.classCount, 2), hiddenWidth: modelOptions.width,

@@ -21,4 +21,5 @@ enum Parse {
   static func ridge(_ s: String) throws -> Ridge { try Ridge(parsing: s) }
   static func start(_ s: String) throws -> AttackConfiguration.Initialization { try .init(parsing: s) }
   static func normalization(_ s: String) throws -> InputNormalization { try InputNormalization(parsing: s) }
+  static func memory(_ s: String) throws -> MemoryBudget { try MemoryBudget(parsing: s) }
 }

@@ -17,6 +17,8 @@ struct ScenarioOptions: ParsableArguments {
 
   @OptionGroup var dataOptions: DataOptions
 
+  @OptionGroup var memoryOptions: MemoryOptions
+
   @Option(help: "Number of classes, only where nothing else says: a weights file's classifier is the authority.")
   var classes: Int?
 
