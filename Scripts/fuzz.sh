@@ -5,9 +5,9 @@
 #   Scripts/fuzz.sh all [SECONDS]     every harness in turn, SECONDS each (default 20: a smoke test)
 #   Scripts/fuzz.sh list              the harness names
 #
-# A crash, an input taking more than 1 s (-timeout=1) or more than 2 GiB (-rss_limit_mb=2048) is
-# a failure: the input is kept in .build-fuzz/crashes/NAME/ and the script exits 1 (after
-# running the remaining harnesses, for `all`). Exit 0: no failure; 2: usage or build error.
+# A crash, an input taking more than 1 s (-timeout=1; FUZZ_TIMEOUT=S changes it) or more than
+# 2 GiB (-rss_limit_mb=2048) is a failure: the input is kept in .build-fuzz/crashes/NAME/ and the
+# script exits 1 (after running the remaining harnesses, for `all`). Exit 0: no failure; 2: usage or build error.
 # Needs only the Swift toolchain (libFuzzer and ASan ship with it): works after .ci/install.
 # New inputs libFuzzer finds go to .build-fuzz/corpus/NAME; copy small, interesting ones into
 # Fuzz/corpus/NAME to keep them.
@@ -37,7 +37,7 @@ run() {
   local binary="$scratch/release/fuzz-$name" work="$scratch/corpus/$name" artifacts="$scratch/crashes/$name/"
   local log="$scratch/fuzz-$name.log"
   mkdir -p "$work" "$artifacts"
-  local options=(-max_total_time="$seconds" -timeout=1 -rss_limit_mb=2048 -print_final_stats=1
+  local options=(-max_total_time="$seconds" -timeout="${FUZZ_TIMEOUT:-1}" -rss_limit_mb=2048 -print_final_stats=1
                  -artifact_prefix="$artifacts")
   [ -f "Fuzz/dictionaries/$name.dict" ] && options+=(-dict="Fuzz/dictionaries/$name.dict")
   [ -f "Fuzz/options/$name" ] && read -r -a extra <"Fuzz/options/$name" && options+=("${extra[@]}")
