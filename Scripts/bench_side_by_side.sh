@@ -19,6 +19,7 @@ n=${1:-3}
 groups=${2:-convnet5,photo}
 anchors=${ANCHORS:-/work/shared/tools}
 out=${OUT:-$(mktemp -d -t i2f-side-by-side.XXXXXX)}
+mkdir -p "$out"
 repo=$(cd "$(dirname "$0")/.." && pwd)
 
 cd "$repo"
