@@ -1,4 +1,5 @@
 import Autodiff
+import Testing
 import Solvers
 
 /// Dense ground truth for the solver tests: symmetric matrices with a known spectrum, built as
@@ -78,6 +79,25 @@ enum TestMatrices {
       }
     }
     return worst
+  }
+
+  /// Decomposes `Q·diag(λ)·Qᵀ` and checks eigenvalues, residuals and orthogonality within
+  /// `10·n·ε·‖A‖`; returns the decomposition, `A`'s scale and the bound for further checks.
+  @discardableResult
+  static func checkDecomposition(_ lambda: [Double], seed: UInt64, _ name: String) throws
+    -> (e: SymmetricEigendecomposition, scale: Double, bound: Double) {
+    let n = lambda.count
+    let a = withSpectrum(lambda, seed: seed)
+    let e = try SymmetricEigendecomposition(symmetric: a, dimension: n)
+    let scale = max(maxAbs(lambda), .leastNormalMagnitude)
+    let bound = 10 * Double(n) * .ulpOfOne
+    let valueError = zip(e.eigenvalues, lambda.sorted()).map { abs($0 - $1) }.max() ?? 0
+    #expect(valueError <= bound * scale, "\(name): eigenvalue error \(valueError / scale) ‖A‖")
+    let residual = maxResidual(e, of: a)
+    #expect(residual <= bound * scale, "\(name): residual \(residual / scale) ‖A‖")
+    let orthogonality = orthogonalityError(e)
+    #expect(orthogonality <= bound, "\(name): ‖UᵀU − I‖ = \(orthogonality)")
+    return (e, scale, bound)
   }
 
   /// A random normal vector.

@@ -90,36 +90,21 @@ struct TridiagonalDivideAndConquerTests {
 
   // MARK: - The dense solver on the new path
 
-  /// `Q·diag(λ)·Qᵀ` decomposed, compared with `λ` relative to `‖A‖`.
-  func checkDense(_ lambda: [Double], seed: UInt64, _ name: String) throws {
-    let n = lambda.count
-    let a = TestMatrices.withSpectrum(lambda, seed: seed)
-    let e = try SymmetricEigendecomposition(symmetric: a, dimension: n)
-    let scale = max(TestMatrices.maxAbs(lambda), .leastNormalMagnitude)
-    let bound = 10 * Double(n) * .ulpOfOne
-    let valueError = zip(e.eigenvalues, lambda.sorted()).map { abs($0 - $1) }.max() ?? 0
-    #expect(valueError <= bound * scale, "\(name): eigenvalue error \(valueError / scale) ‖A‖")
-    let residual = TestMatrices.maxResidual(e, of: a)
-    #expect(residual <= bound * scale, "\(name): residual \(residual / scale) ‖A‖")
-    let orthogonality = TestMatrices.orthogonalityError(e)
-    #expect(orthogonality <= bound, "\(name): ‖UᵀU − I‖ = \(orthogonality)")
-  }
-
   @Test func denseSpectraAtSizesAroundTheThresholds() throws {
     var rng = SeededRandom(seed: 31)
     for n in [17, 33, 129, 255] {
-      try checkDense((0..<n).map { _ in rng.normal() }, seed: UInt64(n), "random \(n)")
+      try TestMatrices.checkDecomposition((0..<n).map { _ in rng.normal() }, seed: UInt64(n), "random \(n)")
     }
   }
 
   @Test func denseGradedClusteredAndSingularAt400() throws {
     let n = 400
     // Graded over 1e-10 … 1, as a Gram matrix J·Jᵀ.
-    try checkDense((0..<n).map { Double.pow(10, -10 * Double($0) / Double(n - 1)) }, seed: 3, "graded")
+    try TestMatrices.checkDecomposition((0..<n).map { Double.pow(10, -10 * Double($0) / Double(n - 1)) }, seed: 3, "graded")
     // Rank 150 of 400: many exact zeros, and the rest in three tight clusters.
     let clustered = (0..<n).map { i -> Double in
       i < 250 ? 0 : [1, 1 + 1e-13, 0.5][i % 3] + Double(i) * 1e-15
     }
-    try checkDense(clustered, seed: 4, "singular and clustered")
+    try TestMatrices.checkDecomposition(clustered, seed: 4, "singular and clustered")
   }
 }

@@ -115,16 +115,7 @@ struct TwoStageTridiagonalizationTests {
   func check(_ lambda: [Double], seed: UInt64, _ name: String) throws {
     let n = lambda.count
     let q = TestMatrices.randomOrthogonal(n, seed: seed)
-    let a = TestMatrices.withSpectrum(lambda, seed: seed)
-    let e = try SymmetricEigendecomposition(symmetric: a, dimension: n)
-    let scale = max(TestMatrices.maxAbs(lambda), .leastNormalMagnitude)
-    let bound = 10 * Double(n) * .ulpOfOne
-    let valueError = zip(e.eigenvalues, lambda.sorted()).map { abs($0 - $1) }.max() ?? 0
-    #expect(valueError <= bound * scale, "\(name): eigenvalue error \(valueError / scale) ‖A‖")
-    let residual = TestMatrices.maxResidual(e, of: a)
-    #expect(residual <= bound * scale, "\(name): residual \(residual / scale) ‖A‖")
-    let orthogonality = TestMatrices.orthogonalityError(e)
-    #expect(orthogonality <= bound, "\(name): ‖UᵀU − I‖ = \(orthogonality)")
+    let (e, scale, bound) = try TestMatrices.checkDecomposition(lambda, seed: seed, name)
 
     // f(A)·b = Q·f(Λ)·Qᵀ·b with f(λ) = λ² + 1: well conditioned whatever the spectrum.
     func f(_ x: Double) -> Double { x * x / (scale * scale) + 1 }
