@@ -175,8 +175,9 @@ struct ExplorerUnderTmuxTests {
     #expect(swept.status == 0, "\(swept.stderr)")
     let tmux = try shell()
     try tmux.send("XDG_STATE_HOME='\(directory.path)' \(Self.i2f) --results '\(out)'", "Enter")
-    var screen = try tmux.waitFor("6 runs")
-    #expect(screen.contains("sorted: predicted ↑") && screen.contains("↑predicted") && screen.contains("run 1/6"), "\(screen)")
+    // Waits for the whole list (tmux may show a frame half drawn).
+    var screen = try tmux.waitUntil("the list of 6 runs") { $0.contains("6 runs") && $0.contains("run 1/6") }
+    #expect(screen.contains("sorted: predicted ↑") && screen.contains("↑predicted"), "\(screen)")
     try tmux.send("Down", "Enter")
     screen = try tmux.waitFor("Esc back to the list")
     try tmux.waitFor("predicted RMSE")

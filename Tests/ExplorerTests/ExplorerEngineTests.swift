@@ -124,6 +124,20 @@ struct ExplorerEngineTests {
     try? FileManager.default.removeItem(at: dir)
   }
 
+  /// Quitting right after an export, while an attack runs: shutdown lets the export be written
+  /// and the attack thread end before it returns (the explorer exits after that, or its grace).
+  @Test func shutdownLetsTheWorkInFlightEnd() async throws {
+    var s = ExplorerState(scenario: Self.scenario, attack: .l2adam, weightChoices: [], datasetNames: ["digits"])
+    let engine = ExplorerEngine(catalogue: SampleCatalogue(samplesDirectory: Self.samples))
+    try await pump(&s, engine, effects: s.start()) { $0.panes[0].attack != nil }
+    engine.perform(.attack(s.panes[0].id, .finish))
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("i2f-export-test-\(UUID().uuidString)")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    engine.perform(.export(s.exportRequest(directory: dir.path)))
+    #expect(engine.shutdown(grace: .seconds(300)), "work still in flight after shutdown")
+    #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("view.json").path))
+  }
+
   @Test func aSecondVisitReusesTheCachedStages() async throws {
     var s = ExplorerState(scenario: Self.scenario, attack: .dlg, weightChoices: [], datasetNames: ["digits"])
     let engine = ExplorerEngine(catalogue: SampleCatalogue(samplesDirectory: Self.samples))

@@ -28,10 +28,15 @@ final class AttackRunner: @unchecked Sendable {
   private let pane: PaneID
   private let publish: @Sendable (ExplorerEvent) -> Void
 
-  init(pane: PaneID, publish: @escaping @Sendable (ExplorerEvent) -> Void) {
+  /// `background` counts the thread as work in flight until ``stop()`` ends it.
+  init(pane: PaneID, background: BackgroundWork, publish: @escaping @Sendable (ExplorerEvent) -> Void) {
     self.pane = pane
     self.publish = publish
-    let thread = Thread { [self] in loop() }
+    background.begin()
+    let thread = Thread { [self] in
+      loop()
+      background.end()
+    }
     thread.name = "i2f attack \(pane.value)"
     thread.start()
   }
@@ -103,7 +108,7 @@ final class AttackRunner: @unchecked Sendable {
     publishSnapshot()
   }
 
-  /// Ends the thread.
+  /// Ends the thread (after the step it is computing, if any).
   func stop() {
     condition.lock()
     stopped = true

@@ -12,7 +12,8 @@ import Studies
 /// analyses, evaluations, attack preparation, data sets and exports run as tasks on
 /// ``ComputeExecutor`` (threads of their own, never the cooperative pool), each attack on its
 /// ``AttackRunner``'s thread. They answer through the ``EngineMailbox``, a locked queue and the
-/// only object they share with the main thread.
+/// only object they share with the main thread. ``BackgroundWork`` counts all of it, so that
+/// ``shutdown(grace:)`` can let it end before the process exits.
 ///
 /// What the engine keeps is only what the state cannot hold: per pane the analysis stages (for
 /// evaluations and attacks), its tasks and its attack runner, all keyed by ``PaneID``; and the
@@ -22,6 +23,7 @@ public final class ExplorerEngine {
   private let catalogue: SampleCatalogue
   private let trainedWeights: TrainedWeightsCache
   private let mailbox = EngineMailbox()
+  private let background = BackgroundWork()
   private var panes: [PaneID: PaneWork] = [:]
   private var cache = AnalysisCache(capacity: 12)
 
@@ -54,14 +56,14 @@ public final class ExplorerEngine {
     case .dropPane(let id): drop(id)
     case .loadDataset(let name):
       let catalogue = self.catalogue, mailbox = self.mailbox
-      Task.detached(executorPreference: ComputeExecutor.shared) {
+      spawn {
         do { mailbox.post(.datasetLoaded(name: name, try catalogue.dataset(named: name))) }
         catch { mailbox.post(.datasetFailed(name: name, message: "\(error)")) }
       }
     case .export(let request): export(request)
     case .loadResults(let path):
       let mailbox = self.mailbox
-      Task.detached(executorPreference: ComputeExecutor.shared) {
+      spawn {
         do { mailbox.post(.resultsLoaded(try ResultFile(path: path))) }
         catch { mailbox.post(.resultsFailed(path: path, message: "\(error)")) }
       }
@@ -84,14 +86,29 @@ public final class ExplorerEngine {
     }
   }
 
-  /// Stops every background task and attack thread.
-  public func shutdown() {
+  /// Stops every background task and attack thread, then waits up to `grace` for the work in
+  /// flight to end (an export to be written, a step to finish); returns whether it all ended.
+  /// Computations stop at their next cancellation point, so a long one may outlast the grace.
+  @discardableResult
+  public func shutdown(grace: Duration = .zero) -> Bool {
     for work in panes.values {
       work.analysisTask?.cancel()
       work.evaluationTask?.cancel()
       work.runner?.stop()
     }
     panes = [:]
+    return background.waitUntilIdle(timeout: grace)
+  }
+
+  /// Runs `body` on the compute executor, counted as work in flight until it returns.
+  @discardableResult
+  private func spawn(_ body: @escaping @Sendable () async -> Void) -> Task<Void, Never> {
+    let background = self.background
+    background.begin()
+    return Task.detached(executorPreference: ComputeExecutor.shared) {
+      defer { background.end() }
+      await body()
+    }
   }
 
   // MARK: - Analyses
@@ -108,7 +125,7 @@ public final class ExplorerEngine {
     let key = scenario.analysisKey
     let cached = cache[key]
     let catalogue = self.catalogue, mailbox = self.mailbox, trainedWeights = self.trainedWeights
-    work.analysisTask = Task.detached(executorPreference: ComputeExecutor.shared) {
+    work.analysisTask = spawn {
       do {
         let victim = try cached?.products.victim ?? scenario.victim(using: catalogue, trainedWeights: trainedWeights) { progress in
           mailbox.post(.trainingProgress(id, generation: gen, progress))
@@ -155,7 +172,7 @@ public final class ExplorerEngine {
     guard let analysis = panes[id]?.stages?.latest else { return }
     panes[id]?.evaluationTask?.cancel()
     let mailbox = self.mailbox
-    panes[id]?.evaluationTask = Task.detached(executorPreference: ComputeExecutor.shared) {
+    panes[id]?.evaluationTask = spawn {
       do {
         let report = try scenario.evaluate(analysis)
         try Task.checkCancellation()
@@ -174,7 +191,7 @@ public final class ExplorerEngine {
     let runner = runner(id)
     runner.clear(generation: gen)
     let mailbox = self.mailbox
-    Task.detached(executorPreference: ComputeExecutor.shared) {
+    spawn {
       do {
         let analysis = scenario.deltaNeedsSpectrum ? stages.latest : stages.products
         let problem = scenario.attackProblem(analysis, try scenario.evaluate(analysis))
@@ -188,7 +205,7 @@ public final class ExplorerEngine {
   private func runner(_ id: PaneID) -> AttackRunner {
     if let r = panes[id]?.runner { return r }
     let mailbox = self.mailbox
-    let r = AttackRunner(pane: id) { mailbox.post($0) }
+    let r = AttackRunner(pane: id, background: background) { mailbox.post($0) }
     panes[id, default: PaneWork()].runner = r
     return r
   }
@@ -205,7 +222,7 @@ public final class ExplorerEngine {
   private func export(_ request: ExportRequest) {
     let directory = request.directory.isEmpty ? "i2f-export-\(Self.timestamp())" : request.directory
     let mailbox = self.mailbox
-    Task.detached(executorPreference: ComputeExecutor.shared) {
+    spawn {
       do {
         let dir = URL(fileURLWithPath: directory)
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)

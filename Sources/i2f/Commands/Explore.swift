@@ -109,9 +109,17 @@ struct Explore: ParsableCommand {
       recent.remember(resultFile.path)
     }
     let options = TerminalOptions(noColor: noColor, asciiOnly: ascii, mouse: !noMouse, terminalType: term, logPath: log)
-    let ended = try MainActor.assumeIsolated { try ExplorerApp.run(state, catalogue: catalogue, options: options) }
+    let ending = try MainActor.assumeIsolated { try ExplorerApp.run(state, catalogue: catalogue, options: options) }
     // Ended by SIGTERM or SIGHUP: the terminal is restored; exit as the signal conventionally does.
-    if let signal = ended { throw ExitCode(128 + signal) }
+    let status = ending.signal.map { 128 + $0 } ?? 0
+    if !ending.workEnded {
+      // A computation is still running on other threads (past its cancellation point's reach):
+      // end now, as the headless commands do on a signal, rather than run the process's exit
+      // handlers under threads that still use what they tear down.
+      fflush(nil)
+      _exit(status)
+    }
+    if status != 0 { throw ExitCode(status) }
   }
 
   /// An ONNX model's own weights, the four initialisers, trained weights, every weights file in
