@@ -111,4 +111,19 @@ struct SweepPlanTests {
     try plan.set("seeds", commandLine: ["0-4"])
     #expect(try plan.runCount() == 50 && plan.points().count == 50)
   }
+
+  /// Validating and counting a plan builds no address: counts agree with the expansion, and a
+  /// plan of millions of samples is counted (and printed) without building them.
+  @Test func countsAgreeWithExpansionWithoutBuildingIt() throws {
+    let entries = ["digits:0-9", "digits:3,5-7,9", "batch:digits:0-3", "photos:chelsea", "MNIST:0007-0012", "faces:1,1"]
+    for e in entries {
+      #expect(try SweepField.samples.valueCount(.string(e)) == SweepField.samples.expand(.string(e)).count, "\(e)")
+    }
+    #expect(try SweepField.seeds.valueCount(.string("3-9")) == 7)
+    var plan = SweepPlan()
+    try plan.set("samples", commandLine: ["mnist:0-4999999"])
+    #expect(try plan.runCount() == 5_000_000)
+    try plan.set("seeds", commandLine: ["0-1"])
+    #expect(throws: SweepPlanError.tooManyPoints(10_000_000, limit: SweepPlan.pointLimit)) { try plan.runCount() }
+  }
 }

@@ -12,20 +12,48 @@ enum SampleExpansion {
   /// The prefix that keeps an address together as one batch run.
   static let batchPrefix = "batch:"
 
+  /// The addresses `text` stands for, in order.
   static func expand(_ text: String) throws(SweepPlanError) -> [String] {
+    try segments(text).flatMap { segment -> [String] in
+      switch segment {
+      case .address(let a): [a]
+      case .range(let prefix, let indices): indices.map { prefix + String($0) }
+      }
+    }
+  }
+
+  /// How many addresses `text` stands for, checked as ``expand(_:)`` checks it but without
+  /// building them (a plan of a million samples is validated and counted in microseconds).
+  static func count(_ text: String) throws(SweepPlanError) -> Int {
+    try segments(text).reduce(0) { total, segment in
+      switch segment {
+      case .address: total + 1
+      case .range(_, let indices): total + indices.count
+      }
+    }
+  }
+
+  /// A run of addresses: one, or a prefix followed by each index of a range.
+  private enum Segment {
+    case address(String)
+    case range(prefix: String, ClosedRange<Int>)
+  }
+
+  /// `text` parsed and checked, ranges kept as ranges.
+  private static func segments(_ text: String) throws(SweepPlanError) -> [Segment] {
     if text.lowercased().hasPrefix(batchPrefix) {
       let address = try parse(String(text.dropFirst(batchPrefix.count)), entry: text)
-      return [batchPrefix + canonical(address)]
+      return [.address(batchPrefix + canonical(address))]
     }
-    guard let colon = text.lastIndex(of: ":") else { return [canonical(try parse(text, entry: text))] }
+    guard let colon = text.lastIndex(of: ":") else { return [.address(canonical(try parse(text, entry: text)))] }
     let head = String(text[..<colon]), itemText = String(text[text.index(after: colon)...])
     let headIsFile = head.contains("/") || head.lowercased().hasSuffix(".safetensors")
     do {
-      return try expandItems(head: head, itemText: itemText, address: text)
+      return try itemSegments(head: head, itemText: itemText, address: text)
     } catch {
       // `dir/file.safetensors` whose text after a colon is not an item list is one whole-file run.
       guard headIsFile else { throw error }
-      return [canonical(try parse(text, entry: text))]
+      return [.address(canonical(try parse(text, entry: text)))]
     }
   }
 
@@ -34,10 +62,11 @@ enum SampleExpansion {
     do { return try SampleAddress(parsing: address) } catch { throw .invalidValue(field: "samples", value: entry, problem: "\(error)") }
   }
 
-  /// One address per item of `head:ITEMS`.
-  private static func expandItems(head: String, itemText: String, address text: String) throws(SweepPlanError) -> [String] {
+  /// The segments of `head:ITEMS`, one per item.
+  private static func itemSegments(head: String, itemText: String, address text: String) throws(SweepPlanError) -> [Segment] {
     func invalid(_ problem: String) -> SweepPlanError { .invalidValue(field: "samples", value: text, problem: problem) }
-    var addresses: [String] = []
+    var segments: [Segment] = []
+    var total = 0
     for part in itemText.split(separator: ",", omittingEmptySubsequences: false) {
       let token = part.trimmingCharacters(in: .whitespaces)
       let ends = token.split(separator: "-", omittingEmptySubsequences: false)
@@ -45,14 +74,15 @@ enum SampleExpansion {
         guard lower <= upper else { throw invalid("range \(token) ends before it starts") }
         guard upper - lower < SweepPlan.pointLimit else { throw invalid("range \(token) is longer than a sweep can run") }
         let first = try parse("\(head):\(lower)", entry: text)
-        let prefix = String(canonical(first).dropLast(String(lower).count))
-        addresses += (lower...upper).map { prefix + String($0) }
+        segments.append(.range(prefix: String(canonical(first).dropLast(String(lower).count)), lower...upper))
+        total += upper - lower + 1
       } else {
-        addresses.append(canonical(try parse("\(head):\(token)", entry: text)))
+        segments.append(.address(canonical(try parse("\(head):\(token)", entry: text))))
+        total += 1
       }
-      guard addresses.count <= SweepPlan.pointLimit else { throw invalid("selects more samples than a sweep can run") }
+      guard total <= SweepPlan.pointLimit else { throw invalid("selects more samples than a sweep can run") }
     }
-    return addresses
+    return segments
   }
 
   /// The address in canonical form.

@@ -19,6 +19,15 @@ public struct SweepField: Sendable {
   public let defaults: [JSONValue]?
   /// The canonical values one entry stands for (a sample range stands for many).
   let expand: @Sendable (JSONValue) throws(SweepPlanError) -> [JSONValue]
+  /// How many values one entry stands for, checked like `expand` but without building them; nil:
+  /// count what `expand` builds (fields whose entries stand for one value each).
+  var count: (@Sendable (JSONValue) throws(SweepPlanError) -> Int)? = nil
+
+  /// How many values `entry` stands for (validating it as ``expand`` does).
+  func valueCount(_ entry: JSONValue) throws(SweepPlanError) -> Int {
+    if let count { return try count(entry) }
+    return try expand(entry).count
+  }
 
   /// Every field, in expansion order: the first varies slowest, so the runs of one sample finish
   /// together and a partial sweep is complete for its first samples.
@@ -38,7 +47,8 @@ public struct SweepField: Sendable {
   public static let samples = SweepField(
     planKey: "samples", rowKey: "sample",
     summary: "sample addresses; digits:0-199 and digits:0,5,9 mean one run per item, batch:digits:0-3 one run on the batch",
-    defaults: nil, expand: { v throws(SweepPlanError) in try SampleExpansion.expand(try string(v, "samples")).map(JSONValue.string) })
+    defaults: nil, expand: { v throws(SweepPlanError) in try SampleExpansion.expand(try string(v, "samples")).map(JSONValue.string) },
+    count: { v throws(SweepPlanError) in try SampleExpansion.count(try string(v, "samples")) })
 
   /// Architectures by name, or an ONNX file path.
   public static let models = SweepField(
@@ -56,7 +66,8 @@ public struct SweepField: Sendable {
   /// Hidden width of `mlp` (optional; the executor's default when absent).
   public static let widths = SweepField(
     planKey: "widths", rowKey: "width", summary: "hidden width of mlp (default 128)", defaults: nil,
-    expand: { v throws(SweepPlanError) in try integers(v, "widths", minimum: 1).map(JSONValue.integer) })
+    expand: { v throws(SweepPlanError) in try integers(v, "widths", minimum: 1).map(JSONValue.integer) },
+    count: { v throws(SweepPlanError) in try integers(v, "widths", minimum: 1).count })
 
   /// The model's input normalisation, `MEAN:STD` or a preset (optional; none when absent).
   public static let normalizations = SweepField(
@@ -110,7 +121,8 @@ public struct SweepField: Sendable {
   /// Seeds of everything random in a run: initialisation, noise draw, attack start.
   public static let seeds = SweepField(
     planKey: "seeds", rowKey: "seed", summary: "seeds of the initialisation, the noise draw and the attack's start (0-4 is a range)",
-    defaults: [.integer(0)], expand: { v throws(SweepPlanError) in try integers(v, "seeds", minimum: 0).map(JSONValue.integer) })
+    defaults: [.integer(0)], expand: { v throws(SweepPlanError) in try integers(v, "seeds", minimum: 0).map(JSONValue.integer) },
+    count: { v throws(SweepPlanError) in try integers(v, "seeds", minimum: 0).count })
 
   /// Perturbations of the shared gradient.
   public static let noises = SweepField(
@@ -158,7 +170,8 @@ public struct SweepField: Sendable {
   /// Attack iterations (optional; the preset's when absent, and dropped for `attack: none`).
   public static let iterations = SweepField(
     planKey: "iterations", rowKey: "iterations", summary: "attack iterations (default: the preset's)", defaults: nil,
-    expand: { v throws(SweepPlanError) in try integers(v, "iterations", minimum: 1).map(JSONValue.integer) })
+    expand: { v throws(SweepPlanError) in try integers(v, "iterations", minimum: 1).map(JSONValue.integer) },
+    count: { v throws(SweepPlanError) in try integers(v, "iterations", minimum: 1).count })
 
   // MARK: - Value readers
 
@@ -176,26 +189,26 @@ public struct SweepField: Sendable {
   }
 
   /// Integers from a number or a string `N` or `A-B` (inclusive).
-  static func integers(_ v: JSONValue, _ field: String, minimum: Int) throws(SweepPlanError) -> [Int] {
-    let values: [Int]
+  static func integers(_ v: JSONValue, _ field: String, minimum: Int) throws(SweepPlanError) -> ClosedRange<Int> {
+    let values: ClosedRange<Int>
     switch v {
-    case .integer(let i): values = [i]
+    case .integer(let i): values = i...i
     case .string(let s):
       let t = s.trimmingCharacters(in: .whitespaces)
       let ends = t.split(separator: "-", omittingEmptySubsequences: false)
       if ends.count == 2, let a = Int(ends[0]), let b = Int(ends[1]) {
         guard a <= b else { throw .invalidValue(field: field, value: s, problem: "the range ends before it starts") }
         guard b - a < SweepPlan.pointLimit else { throw .invalidValue(field: field, value: s, problem: "range too long") }
-        values = Array(a...b)
+        values = a...b
       } else if let i = Int(t) {
-        values = [i]
+        values = i...i
       } else {
         throw .invalidValue(field: field, value: s, problem: "expected an integer or a range A-B")
       }
     default: throw .invalidValue(field: field, value: v.rendered(), problem: "expected an integer, got \(kindName(v))")
     }
-    if let bad = values.first(where: { $0 < minimum }) {
-      throw .invalidValue(field: field, value: String(bad), problem: "must be ≥ \(minimum)")
+    guard values.lowerBound >= minimum else {
+      throw .invalidValue(field: field, value: String(values.lowerBound), problem: "must be ≥ \(minimum)")
     }
     return values
   }

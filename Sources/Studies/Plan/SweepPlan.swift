@@ -45,7 +45,7 @@ public struct SweepPlan: Sendable, Equatable {
       throw .unknownField(file: file, key: planKey, suggestion: Self.suggestion(for: planKey), known: SweepField.all.map(\.planKey))
     }
     guard !values.isEmpty else { throw .empty(field: planKey) }
-    _ = try Self.expand(values, of: field)
+    _ = try Self.count(values, of: field)
     entries[planKey] = values
   }
 
@@ -89,29 +89,42 @@ public struct SweepPlan: Sendable, Equatable {
     return expanded
   }
 
+  /// How many values `entries` of `field` stand for, checked as ``expand(_:of:limit:)`` checks
+  /// them, without building them.
+  static func count(_ entries: [JSONValue], of field: SweepField, limit: Int = pointLimit) throws(SweepPlanError) -> Int {
+    var total = 0
+    for e in entries {
+      total += try field.valueCount(e)
+      guard total <= limit else { throw .tooManyPoints(total, limit: limit) }
+    }
+    return total
+  }
+
   /// Each field's values as the runs vary them (fields the plan leaves out without a default
-  /// are absent), in expansion order.
+  /// are absent), in expansion order. The run count is checked first, before anything is built.
   func axes() throws(SweepPlanError) -> [(key: String, values: [JSONValue])] {
+    _ = try runCount()
     var axes: [(key: String, values: [JSONValue])] = []
+    for field in SweepField.all {
+      if let entries = values(of: field) { axes.append((field.rowKey, try Self.expand(entries, of: field))) }
+    }
+    return axes
+  }
+
+  /// How many runs the plan stands for before duplicates are removed (cheaper than ``points()``:
+  /// no value and no run is built).
+  public func runCount() throws(SweepPlanError) -> Int {
     var total = 1
     for field in SweepField.all {
       guard let entries = values(of: field) else {
         if field.planKey == SweepField.samples.planKey { throw .missing(field: field.planKey) }
         continue
       }
-      let expanded = try Self.expand(entries, of: field)
-      axes.append((field.rowKey, expanded))
-      let (product, overflow) = total.multipliedReportingOverflow(by: expanded.count)
+      let (product, overflow) = total.multipliedReportingOverflow(by: try Self.count(entries, of: field))
       guard !overflow, product <= Self.pointLimit else { throw .tooManyPoints(overflow ? .max : product, limit: Self.pointLimit) }
       total = product
     }
-    return axes
-  }
-
-  /// How many runs the plan stands for before duplicates are removed (cheaper than ``points()``:
-  /// no run is built).
-  public func runCount() throws(SweepPlanError) -> Int {
-    try axes().reduce(1) { $0 * $1.values.count }
+    return total
   }
 
   /// Every run of the plan in a fixed order (the first field varies slowest), duplicates removed.
