@@ -47,6 +47,45 @@ public struct ConjugateGradient: Sendable {
     _ op: some LinearOperator, rhs b: [Double], shift: Double = 0, initialGuess: [Double]? = nil,
     preconditioner: SpectralPreconditioner? = nil
   ) throws -> ConjugateGradientResult {
+    let limit = try validated(op, shift: shift, preconditioner: preconditioner)
+    try SolverError.check(b, count: op.dimension, argument: "right-hand side")
+    if let initialGuess { try SolverError.check(initialGuess, count: op.dimension, argument: "initial guess") }
+    var iteration = ConjugateGradientIteration(
+      self, rhs: b, shift: shift, start: initialGuess ?? preconditioner?.initialGuess(for: b), preconditioner: preconditioner, limit: limit)
+    while let v = iteration.request {
+      try Task.checkCancellation()
+      iteration.receive(try op.checkedApply(v, shift: shift))
+    }
+    return iteration.result
+  }
+
+  /// Solves `(A + shift·I)·z_i = b_i` for every right-hand side, in lockstep: each step applies
+  /// the operator once to a batch of all the systems' vectors (``LinearOperator/apply(batch:)``,
+  /// where a matrix-free `J·Jᵀ` runs one batched pass instead of one pass per vector). Each
+  /// system follows exactly the iteration ``solve(_:rhs:shift:initialGuess:preconditioner:)``
+  /// would give it and stops on its own; a finished system's slot is sent as zeros while others
+  /// continue, so the operator always sees the same batch size (compiled batched passes are
+  /// built per size). Starts at zero or the preconditioner's guess.
+  public func solve(
+    _ op: some LinearOperator, rhs: [[Double]], shift: Double = 0, preconditioner: SpectralPreconditioner? = nil
+  ) throws -> [ConjugateGradientResult] {
+    let limit = try validated(op, shift: shift, preconditioner: preconditioner)
+    for b in rhs { try SolverError.check(b, count: op.dimension, argument: "right-hand side") }
+    var systems = rhs.map { b in
+      ConjugateGradientIteration(self, rhs: b, shift: shift, start: preconditioner?.initialGuess(for: b), preconditioner: preconditioner, limit: limit)
+    }
+    let idle = [Double](repeating: 0, count: op.dimension)
+    while systems.contains(where: { $0.request != nil }) {
+      try Task.checkCancellation()
+      let requests = systems.map(\.request)
+      let answers = try op.checkedApply(batch: requests.map { $0 ?? idle }, shift: shift)
+      for i in systems.indices where requests[i] != nil { systems[i].receive(answers[i]) }
+    }
+    return systems.map(\.result)
+  }
+
+  /// Checks the options against `op`; the iteration limit.
+  private func validated(_ op: some LinearOperator, shift: Double, preconditioner: SpectralPreconditioner?) throws -> Int {
     let n = op.dimension
     guard n > 0 else { throw SolverError.invalidArgument("operator dimension is \(n)") }
     guard tolerance > 0, tolerance.isFinite else { throw SolverError.invalidArgument("tolerance \(tolerance) must be > 0") }
@@ -57,8 +96,6 @@ public struct ConjugateGradient: Sendable {
     guard errorEstimateDelay >= 1 else { throw SolverError.invalidArgument("errorEstimateDelay \(errorEstimateDelay) must be ≥ 1") }
     let limit = maxIterations ?? max(2 * n, 100)
     guard limit >= 0 else { throw SolverError.invalidArgument("maxIterations \(limit) must be ≥ 0") }
-    try SolverError.check(b, count: n, argument: "right-hand side")
-    if let initialGuess { try SolverError.check(initialGuess, count: n, argument: "initial guess") }
     if let preconditioner {
       guard preconditioner.dimension == n else {
         throw SolverError.dimensionMismatch(argument: "preconditioner", expected: n, actual: preconditioner.dimension)
@@ -67,104 +104,7 @@ public struct ConjugateGradient: Sendable {
         throw SolverError.invalidArgument("preconditioner built for shift \(preconditioner.shift), system has \(shift)")
       }
     }
-
-    let bNorm = norm(b)
-    guard bNorm > 0 else {
-      return ConjugateGradientResult(
-        solution: [Double](repeating: 0, count: n), iterations: 0, applications: 0,
-        relativeResidual: 0, residualNorm: 0, shift: shift, energyErrorEstimate: 0, relativeEnergyErrorEstimate: 0,
-        termination: .converged)
-    }
-    func precondition(_ r: [Double]) -> [Double] { preconditioner?.apply(r) ?? r }
-    var applications = 0
-    let start = initialGuess ?? preconditioner?.initialGuess(for: b)
-    var z = start ?? [Double](repeating: 0, count: n)
-    var r = b
-    if let start {
-      try Task.checkCancellation()
-      axpy(-1, try op.checkedApply(start, shift: shift), &r)
-      applications += 1
-    }
-    var rr = dot(r, r)
-    var s = precondition(r)
-    var gamma = dot(r, s)
-    var p = s
-    var iterations = 0
-    var termination = ConjugateGradientResult.Termination.maxIterations
-    var residualIsExact = true
-    // α_i·γ_i of the last steps, for the Hestenes–Stiefel estimate.
-    var decrements: [Double] = []
-    func energyError() -> Double {
-      // The window's sum (the error d steps back, less its tail) plus that tail extrapolated
-      // geometrically from the window's rate of decrease: stagnation (rate near 1) makes the
-      // estimate large instead of letting a short window underestimate the error.
-      let window = Array(decrements.suffix(errorEstimateDelay))
-      let half = window.count / 2
-      let early = window.prefix(half).reduce(0, +), late = window.suffix(half).reduce(0, +)
-      guard half > 0, early > 0, late > 0 else { return window.reduce(0, +).squareRoot() }
-      // Mean rate per step between the window's halves (CG's decrements oscillate step to step).
-      let rate = min(Foundation.pow(late / early, 1 / Double(window.count - half)), 0.999)
-      return (window.reduce(0, +) + window.last! * rate / (1 - rate)).squareRoot()
-    }
-    func relativeEnergyError() -> Double {
-      let energy = dot(b, z)  // ≈ ‖x‖²_A once z is close
-      return energy > 0 ? energyError() / energy.squareRoot() : .infinity
-    }
-
-    while true {
-      if let errorTolerance, decrements.count >= errorEstimateDelay, relativeEnergyError() <= errorTolerance {
-        termination = .errorEstimateConverged
-        break
-      }
-      if rr.squareRoot() <= tolerance * bNorm {
-        // The recurrence says converged: confirm with the true residual.
-        if residualIsExact {
-          termination = .converged
-          break
-        }
-        try Task.checkCancellation()
-        var trueResidual = b
-        axpy(-1, try op.checkedApply(z, shift: shift), &trueResidual)
-        applications += 1
-        r = trueResidual
-        rr = dot(r, r)
-        residualIsExact = true
-        if rr.squareRoot() <= tolerance * bNorm {
-          termination = .converged
-          break
-        }
-        s = precondition(r)  // restart from the true residual
-        gamma = dot(r, s)
-        p = s
-      }
-      guard iterations < limit else { break }
-      try Task.checkCancellation()
-      let ap = try op.checkedApply(p, shift: shift)
-      applications += 1
-      iterations += 1
-      let curvature = dot(p, ap)
-      guard curvature > 0 else {
-        termination = .breakdown
-        break
-      }
-      let step = gamma / curvature
-      decrements.append(step * gamma)
-      axpy(step, p, &z)
-      axpy(-step, ap, &r)
-      residualIsExact = false
-      rr = dot(r, r)
-      s = precondition(r)
-      let gammaNext = dot(r, s)
-      let beta = gammaNext / gamma
-      gamma = gammaNext
-      // p ← s + β·p
-      scale(beta, &p)
-      axpy(1, s, &p)
-    }
-    return ConjugateGradientResult(
-      solution: z, iterations: iterations, applications: applications,
-      relativeResidual: rr.squareRoot() / bNorm, residualNorm: rr.squareRoot(), shift: shift,
-      energyErrorEstimate: energyError(), relativeEnergyErrorEstimate: relativeEnergyError(), termination: termination)
+    return limit
   }
 }
 

@@ -39,18 +39,20 @@ public struct HutchPlusPlusTraceEstimator: Sendable {
     let k = solveCount / 3
     var rng = SeededRandom(seed: seed)
     var iterations = 0, solves = 0, allConverged = true
-    func solve(_ rhs: [Double]) throws -> [Double] {
-      let result = try solver.solve(op, rhs: rhs, shift: shift, preconditioner: preconditioner)
-      iterations += result.iterations
-      solves += 1
-      allConverged = allConverged && result.converged
-      return result.solution
+    // Each third's k solves are independent: one lockstep batch each.
+    func solve(_ rhs: [[Double]]) throws -> [[Double]] {
+      let results = try solver.solve(op, rhs: rhs, shift: shift, preconditioner: preconditioner)
+      for result in results {
+        iterations += result.iterations
+        solves += 1
+        allConverged = allConverged && result.converged
+      }
+      return results.map(\.solution)
     }
 
     // 1. Sketch of the dominant range, orthonormalised (twice), dependent columns dropped.
     var basis: [[Double]] = []
-    for _ in 0..<k {
-      var y = try solve(rng.rademacherVector(count: n))
+    for var y in try solve((0..<k).map { _ in rng.rademacherVector(count: n) }) {
       let length = norm(y)
       guard length > 0 else { continue }
       for _ in 0..<2 {
@@ -63,15 +65,18 @@ public struct HutchPlusPlusTraceEstimator: Sendable {
     }
     // 2. Its exact contribution.
     var lowRank = 0.0
-    for q in basis { lowRank += dot(q, try solve(q)) }
+    for (q, x) in zip(basis, try solve(basis)) { lowRank += dot(q, x) }
     // 3. Hutchinson on the deflated remainder.
-    var mean = 0.0, squares = 0.0
-    for i in 1...k {
+    let probes = (0..<k).map { _ in
       var g = rng.rademacherVector(count: n)
       for q in basis { axpy(-dot(q, g), q, &g) }
-      let sample = dot(g, try solve(g))
+      return g
+    }
+    var mean = 0.0, squares = 0.0
+    for (i, (g, x)) in zip(probes, try solve(probes)).enumerated() {
+      let sample = dot(g, x)
       let delta = sample - mean
-      mean += delta / Double(i)
+      mean += delta / Double(i + 1)
       squares += delta * (sample - mean)
     }
     let standardError = k > 1 ? (squares / Double(k - 1) / Double(k)).squareRoot() : .infinity

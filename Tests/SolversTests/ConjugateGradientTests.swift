@@ -46,6 +46,40 @@ struct ConjugateGradientTests {
     #expect(warm.converged && warm.iterations == 0 && warm.applications == 1)
   }
 
+  /// Systems in lockstep: each follows exactly its own iteration (same steps, same iterate), the
+  /// operator is applied once per step to the whole batch, and finished systems (a zero right-hand
+  /// side, an easy one) stop while the others go on.
+  @Test func lockstepSystemsFollowTheirOwnIterations() throws {
+    let a = TestMatrices.withSpectrum(Self.spectrum, seed: 99)
+    let dense = try DenseMatrixOperator(matrix: a, dimension: 120)
+    let eigen = try SymmetricEigendecomposition(symmetric: a, dimension: 120)
+    // An eigenvector (column 7 of the Q of A = Q·Λ·Qᵀ): solved in one step.
+    let q = TestMatrices.randomOrthogonal(120, seed: 99)
+    let eigenvector = (0..<120).map { q[$0 * 120 + 7] }
+    var rhs = (0..<4).map { TestMatrices.randomVector(120, seed: 101 + UInt64($0)) }
+    rhs.append([Double](repeating: 0, count: 120))
+    rhs.append(eigenvector)
+    let counter = BatchCounter()
+    let op = MatrixFreeOperator(dimension: 120, { try dense.apply($0) }, batch: { xs in
+      counter.batches += 1
+      #expect(xs.count == rhs.count, "the batch keeps its size")
+      return try xs.map(dense.apply)
+    })
+    let solver = ConjugateGradient(tolerance: 1e-10, errorTolerance: 1e-9)
+    let together = try solver.solve(op, rhs: rhs, shift: 0.5)
+    #expect(together.count == rhs.count)
+    for (b, result) in zip(rhs, together) {
+      let alone = try solver.solve(dense, rhs: b, shift: 0.5)
+      #expect(result.iterations == alone.iterations && result.termination == alone.termination)
+      #expect(result.solution == alone.solution)
+      let exact = try eigen.ridgeInverse(times: b, epsilon: 0.5)
+      #expect(TestMatrices.distance(result.solution, exact) <= 1e-7 * max(TestMatrices.norm(exact), 1e-300))
+    }
+    #expect(together[4].iterations == 0 && together[4].solution.allSatisfy { $0 == 0 })
+    #expect(together[5].iterations < together[0].iterations)
+    #expect(counter.batches == together.map(\.applications).max())
+  }
+
   @Test func indefiniteOperatorBreaksDownGracefully() throws {
     let op = try DenseMatrixOperator(matrix: [1, 0, 0, -1], dimension: 2)
     let result = try ConjugateGradient().solve(op, rhs: [1, 1])
@@ -75,4 +109,9 @@ struct ConjugateGradientTests {
     #expect(throws: SolverError.self) { try cg.solve(op, rhs: [1, 2, 3], initialGuess: [1]) }
     #expect(throws: SolverError.self) { try ConjugateGradient(tolerance: 0).solve(op, rhs: [1, 2, 3]) }
   }
+}
+
+/// Counts the batches a test operator is given.
+private final class BatchCounter: @unchecked Sendable {
+  var batches = 0
 }

@@ -88,13 +88,29 @@ public struct MatrixFreeSpectrum: Sendable {
                              iterations: r.iterations + r.residualApplications)
   }
 
-  /// `v ↦ J·Jᵀ·v` as a solver operator.
+  /// `v ↦ J·Jᵀ·v` as a solver operator; batches (CG systems in lockstep) run as batched passes
+  /// of at most ``batchValueLimit`` / dθ vectors each, so a large model goes one vector at a time.
   public static func gramOperator(_ jacobian: any JacobianProducts) -> MatrixFreeOperator {
-    MatrixFreeOperator(dimension: jacobian.inputCount) { v in
+    let n = jacobian.inputCount
+    let perPass = Swift.max(1, batchValueLimit / Swift.max(1, jacobian.parameterCount))
+    return MatrixFreeOperator(dimension: n, { v in
       try Task.checkCancellation()
       return jacobian.gramProduct(Tensor(shape: [v.count], scalars: v)).scalars
-    }
+    }, batch: { vs in
+      var out: [[Double]] = []
+      for start in stride(from: 0, to: vs.count, by: perPass) {
+        try Task.checkCancellation()
+        let chunk = vs[start..<Swift.min(start + perPass, vs.count)]
+        let y = jacobian.gramProducts(Tensor(shape: [chunk.count, n], scalars: chunk.flatMap { $0 })).scalars
+        out += (0..<chunk.count).map { Array(y[($0 * n)..<(($0 + 1) * n)]) }
+      }
+      return out
+    })
   }
+
+  /// The most Jᵀ·v values (K·dθ) one batched pass of ``gramOperator(_:)`` computes: it bounds the
+  /// memory of the pass, whose intermediates grow with K.
+  public static let batchValueLimit = 1 << 22
 
   /// `(J·Jᵀ + εI)⁻¹·b` by conjugate gradients, preconditioned when ε is this spectrum's ridge.
   /// CG stops once the residual guarantees `relativeAccuracy` of the solution:

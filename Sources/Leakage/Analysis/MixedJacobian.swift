@@ -120,6 +120,8 @@ public protocol JacobianProducts: Sendable {
   var sharedGradientF64: Tensor<Double> { get }
   /// `J·δ` (dx entries).
   func product(_ delta: Tensor<Double>) -> Tensor<Double>
+  /// `J·δ` for each row of `[K, dθ]`: `[K, dx]`.
+  func products(_ deltas: Tensor<Double>) -> Tensor<Double>
   /// `Jᵀ·v` for each row of `[K, dx]`: `[K, dθ]`.
   func transposedProducts(_ vs: Tensor<Double>) -> Tensor<Double>
   /// The same rows written row-major into `rows` (`K·dθ` values), without an intermediate tensor.
@@ -140,6 +142,9 @@ extension JacobianProducts {
 
   /// `J·Jᵀ·v`.
   public func gramProduct(_ v: Tensor<Double>) -> Tensor<Double> { product(transposedProduct(v)) }
+
+  /// `J·Jᵀ·v` for each row of `[K, dx]`, as two batched passes: `[K, dx]`.
+  public func gramProducts(_ vs: Tensor<Double>) -> Tensor<Double> { products(transposedProducts(vs)) }
 }
 
 extension MixedJacobian: JacobianProducts {
@@ -148,6 +153,10 @@ extension MixedJacobian: JacobianProducts {
 
   public func product(_ delta: Tensor<Double>) -> Tensor<Double> {
     Tensor<Double>(apply(Tensor<S>(delta)))
+  }
+
+  public func products(_ deltas: Tensor<Double>) -> Tensor<Double> {
+    Tensor<Double>(applyBatch(Tensor<S>(deltas)))
   }
 
   public func transposedProducts(_ vs: Tensor<Double>) -> Tensor<Double> {
