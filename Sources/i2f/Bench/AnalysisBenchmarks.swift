@@ -43,6 +43,7 @@ enum AnalysisBenchmarks {
         } / 1000
       },
       photoDenseSpectrum,
+      photoMatrixFree,
     ]
   }
 
@@ -65,6 +66,20 @@ enum AnalysisBenchmarks {
       let gram = try DenseGram(jacobian)
       let total = stopwatch.milliseconds
       return [total, 1000 * gram.timings.jacobian, 1000 * gram.timings.gram, 1000 * gram.timings.eigendecomposition]
+    }
+  }
+
+  /// `i2f bound --sample photos:chelsea --method matrix-free` without printing: convnet5 (uniform
+  /// weights, seed 0), δ Gaussian σ = 1e-3, λmax, the lower bound and the ridge I2F (relative
+  /// ε = 1e-6) by Lanczos and CG in Float64; J·Jᵀ here has a condition number near 1e8.
+  static var photoMatrixFree: Benchmark {
+    Benchmark(key: "photo_matrix_free_s", unit: .seconds, group: "photo",
+              summary: "matrix-free λmax, lower bound and ridge I2F (bound --method matrix-free), F64, photos:chelsea") { runs in
+      var scenario = Scenario()
+      scenario.sample = "photos:chelsea"
+      scenario.method = .matrixFree
+      let catalogue = SampleCatalogue()
+      return try Stopwatch.median(runs: max(1, runs / 10), warmup: 0) { _ = try ScenarioRun(scenario, catalogue: catalogue) } / 1000
     }
   }
 
