@@ -68,6 +68,11 @@ extension TensorScalar {
     case .abs: for i in 0..<n { yp[i] = Swift.abs(xp[i]) }
     case .sign: for i in 0..<n { yp[i] = xp[i] > 0 ? 1 : (xp[i] < 0 ? -1 : 0) }
     case .sigmoid:
+      if Self.self == Float.self {
+        VectorExponential.sigmoid(UnsafeRawPointer(xp).assumingMemoryBound(to: Float.self),
+                                  UnsafeMutableRawPointer(yp).assumingMemoryBound(to: Float.self), n)
+        return
+      }
       for i in 0..<n {
         let v = xp[i]
         // Written so that neither branch overflows exp.
