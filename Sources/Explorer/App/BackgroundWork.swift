@@ -23,9 +23,6 @@ final class BackgroundWork: @unchecked Sendable {
     }
   }
 
-  /// The number of units in flight.
-  var count: Int { condition.withLock { inFlight } }
-
   /// Waits until no work is in flight or `timeout` has passed; true when all work ended.
   @discardableResult
   func waitUntilIdle(timeout: Duration) -> Bool {
