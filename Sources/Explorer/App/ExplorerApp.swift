@@ -19,7 +19,7 @@ public enum ExplorerApp {
   /// asked for just before quitting is written, computations stop at their next cancellation point).
   @MainActor
   public static func run(
-    _ initial: ExplorerState, catalogue: SampleCatalogue, options: TerminalOptions, grace: Duration = .seconds(2)
+    _ initial: ExplorerState, catalogue: SampleCatalogue, options: TerminalOptions, grace: Duration = .milliseconds(500)
   ) throws -> Ending {
     var state = initial
     let engine = ExplorerEngine(catalogue: catalogue)
