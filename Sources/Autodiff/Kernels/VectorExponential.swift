@@ -11,7 +11,9 @@ enum VectorExponential {
 
   @inline(__always)
   static func exp(_ x: SIMD8<Float>) -> SIMD8<Float> {
-    let x = x.clamped(lowerBound: SIMD8(repeating: smallestArgument), upperBound: SIMD8(repeating: 88.37626))
+    // Clamped by comparisons: `clamped(lowerBound:upperBound:)` is a call per vector here.
+    let low = SIMD8<Float>(repeating: smallestArgument), high = SIMD8<Float>(repeating: 88.37626)
+    let x = x.replacing(with: low, where: x .< low).replacing(with: high, where: x .> high)
     let n = (x * 1.44269504088896341 + 0.5).rounded(.down)
     let r = x - n * 0.693359375 - n * -2.12194440e-4
     var p = SIMD8<Float>(repeating: 1.9875691500e-4)
