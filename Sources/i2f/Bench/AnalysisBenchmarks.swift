@@ -9,18 +9,11 @@ enum AnalysisBenchmarks {
       Benchmark(
         key: "convnet5_dense_spectrum_ms", unit: .milliseconds, group: "convnet5",
         summary: "dense J (784 rows), J·Jᵀ and its full eigendecomposition, F64",
-        parts: [Benchmark.Part(key: "convnet5_J_ms", summary: "  the rows of J (batched Jᵀ·e_i)"),
-                Benchmark.Part(key: "convnet5_JJT_ms", summary: "  J·Jᵀ"),
-                Benchmark.Part(key: "convnet5_eigh_ms", summary: "  eigendecomposition of J·Jᵀ")]
+        parts: denseSpectrumParts("convnet5")
       ) { runs in
-        let victim = try CoreBenchmarks.convnet5Victim()
-        let jacobian = MixedJacobian<Double>(victim)
+        let jacobian = MixedJacobian<Double>(try CoreBenchmarks.convnet5Victim())
         // The run with the median total, with its parts.
-        var runs = try (0..<max(3, runs / 4)).map { _ in
-          let stopwatch = Stopwatch()
-          let gram = try DenseGram(jacobian)
-          return [stopwatch.milliseconds, 1000 * gram.timings.jacobian, 1000 * gram.timings.gram, 1000 * gram.timings.eigendecomposition]
-        }
+        var runs = try (0..<max(3, runs / 4)).map { _ in try timedDenseSpectrum(jacobian) }
         runs.sort { $0[0] < $1[0] }
         return runs[runs.count / 2]
       },
@@ -65,20 +58,28 @@ enum AnalysisBenchmarks {
     Benchmark(
       key: "photo_dense_spectrum_ms", unit: .milliseconds, group: "photo",
       summary: "dense J (3072 rows), J·Jᵀ and its eigendecomposition, F64, convnet5 on photos:chelsea",
-      parts: [Benchmark.Part(key: "photo_J_ms", summary: "  the rows of J (batched Jᵀ·e_i)"),
-              Benchmark.Part(key: "photo_JJT_ms", summary: "  J·Jᵀ"),
-              Benchmark.Part(key: "photo_eigh_ms", summary: "  eigendecomposition of J·Jᵀ")]
+      parts: denseSpectrumParts("photo")
     ) { _ in
       let network = try ModelSpec(.convnet5, inputShape: [3, 32, 32], classCount: 13).makeNetwork()
       let (image, label) = try BenchmarkData.chelsea()
       let victim = try VictimBatch(network: network, weights: Initializer.uniform.weights(for: network, seed: 0),
                                    images: image, labels: [label])
-      let jacobian = MixedJacobian<Double>(victim)
-      let stopwatch = Stopwatch()
-      let gram = try DenseGram(jacobian)
-      let total = stopwatch.milliseconds
-      return [total, 1000 * gram.timings.jacobian, 1000 * gram.timings.gram, 1000 * gram.timings.eigendecomposition]
+      return try timedDenseSpectrum(MixedJacobian<Double>(victim))
     }
+  }
+
+  /// The parts of a dense-spectrum benchmark: `PREFIX_J_ms`, `PREFIX_JJT_ms`, `PREFIX_eigh_ms`.
+  static func denseSpectrumParts(_ prefix: String) -> [Benchmark.Part] {
+    [Benchmark.Part(key: "\(prefix)_J_ms", summary: "  the rows of J (batched Jᵀ·e_i)"),
+     Benchmark.Part(key: "\(prefix)_JJT_ms", summary: "  J·Jᵀ"),
+     Benchmark.Part(key: "\(prefix)_eigh_ms", summary: "  eigendecomposition of J·Jᵀ")]
+  }
+
+  /// One dense spectrum of `jacobian`: total, J, J·Jᵀ and eigendecomposition, in milliseconds.
+  static func timedDenseSpectrum(_ jacobian: MixedJacobian<Double>) throws -> [Double] {
+    let stopwatch = Stopwatch()
+    let gram = try DenseGram(jacobian)
+    return [stopwatch.milliseconds, 1000 * gram.timings.jacobian, 1000 * gram.timings.gram, 1000 * gram.timings.eigendecomposition]
   }
 
   /// `i2f bound --sample photos:chelsea --method matrix-free` without printing: convnet5 (uniform
