@@ -58,6 +58,9 @@ public enum Trainer {
 
     var theta = weights.flattenedParameters(of: network).scalars.map { Float($0) }
     var buffers = weights
+    let layout = ParameterLayout(network)
+    // Without batch normalisation every batch replays one compiled forward and backward pass.
+    let compiled = network.buffers.isEmpty ? LossGradient<Float>(network: network, buffers: weights) : nil
     var adam = Adam<Float>(count: theta.count)
     var velocity = [Float](repeating: 0, count: theta.count)
     var reports: [EpochReport] = []
@@ -69,14 +72,22 @@ public enum Trainer {
       var lossSum = 0.0
       for b in 0..<batches {
         let indices = Array(shuffled[(b * c.batchSize)..<Swift.min((b + 1) * c.batchSize, shuffled.count)])
-        let current = buffers.replacingParameters(of: network, with: Tensor(shape: [theta.count], scalars: theta.map(Double.init)))
-        let (leaves, binding) = current.bind(network, as: Float.self, training: !network.buffers.isEmpty)
-        let recorder = BatchStatisticsRecorder()
-        let x = Variable(try dataset.images(at: indices, as: Float.self))
+        let images = try dataset.images(at: indices, as: Float.self)
         let labels = try indices.map { try dataset.label(at: $0) }
-        let loss = VictimBatch.loss(network, x, binding.recording(into: recorder), labels: labels)
-        let grads = gradients(of: loss, withRespectTo: leaves).flatMap(\.value.scalars)
-        lossSum += Double(loss.value.scalar)
+        let (loss, grads): (Float, [Float])
+        if let compiled {
+          let step = compiled(parameters: layout.split(Tensor(shape: [theta.count], scalars: theta)), images: images, labels: labels)
+          (loss, grads) = (step.loss, step.gradients.flatMap(\.scalars))
+        } else {
+          // Batch normalisation in training mode: batch statistics, recorded for the running ones.
+          let current = buffers.replacingParameters(of: network, with: Tensor(shape: [theta.count], scalars: theta.map(Double.init)))
+          let (leaves, binding) = current.bind(network, as: Float.self, training: true)
+          let recorder = BatchStatisticsRecorder()
+          let l = VictimBatch.loss(network, Variable(images), binding.recording(into: recorder), labels: labels)
+          (loss, grads) = (l.value.scalar, gradients(of: l, withRespectTo: leaves).flatMap(\.value.scalars))
+          buffers = updatedRunningStatistics(current, recorder)
+        }
+        lossSum += Double(loss)
         switch c.optimizer {
         case .adam: adam.step(&theta, gradient: grads, lr: c.learningRate, signed: false)
         case .sgd:
@@ -85,8 +96,7 @@ public enum Trainer {
             theta[i] -= Float(c.learningRate) * velocity[i]
           }
         }
-        buffers = updatedRunningStatistics(current, recorder)
-        progress(epoch, b + 1, batches, Double(loss.value.scalar))
+        progress(epoch, b + 1, batches, Double(loss))
       }
       buffers = buffers.replacingParameters(of: network, with: Tensor(shape: [theta.count], scalars: theta.map(Double.init)))
       guard theta.allSatisfy({ $0.isFinite }) else {

@@ -49,20 +49,31 @@ enum CoreBenchmarks {
       },
       gradient(Float.self, key: "convnet5_grad_ms"),
       gradient(Double.self, key: "convnet5_grad_ms_f64"),
+      gradient(Float.self, key: "convnet5_grad_uncached_ms", compiled: false),
     ] + convnet5Products(S.self, suffix: suffix)
   }
 
-  /// ∇θL of one image: forward and backward pass, the graph built every time.
-  static func gradient<S: TensorScalar>(_: S.Type, key: String) -> Benchmark {
+  /// ∇θL of one image: forward and backward pass, replaying the compiled graph (as training does),
+  /// or building the graph every time.
+  static func gradient<S: TensorScalar>(_: S.Type, key: String, compiled: Bool = true) -> Benchmark {
     Benchmark(key: key, unit: .milliseconds, group: "convnet5",
-              summary: "∇θL for one image (forward + backward, \(S.dtype.rawValue))") { runs in
-      let victim = try convnet5Victim()
-      let (leaves, binding) = victim.weights.bind(victim.network, as: S.self)
-      let x = Variable(Tensor<S>(victim.images))
-      return Stopwatch.median(runs: runs) {
-        _ = gradients(of: VictimBatch.loss(victim.network, x, binding, labels: victim.labels), withRespectTo: leaves)
-      }
+              summary: "∇θL for one image (forward + backward, \(S.dtype.rawValue), \(compiled ? "cached graph" : "graph built every time"))") { runs in
+      let measure = try lossGradient(convnet5Victim(), S.self, compiled: compiled)
+      return Stopwatch.median(runs: runs) { measure() }
     }
+  }
+
+  /// One ∇θL of the victim's batch: by ``LossGradient`` (the graph compiled on the first call), or
+  /// recorded and differentiated every time.
+  static func lossGradient<S: TensorScalar>(_ victim: VictimBatch, _: S.Type, compiled: Bool) -> () -> Void {
+    let (leaves, binding) = victim.weights.bind(victim.network, as: S.self)
+    let images = Tensor<S>(victim.images)
+    guard compiled else {
+      return { _ = gradients(of: VictimBatch.loss(victim.network, Variable(images), binding, labels: victim.labels), withRespectTo: leaves) }
+    }
+    let gradient = LossGradient<S>(network: victim.network, buffers: victim.weights)
+    let parameters = leaves.map(\.value)
+    return { _ = gradient(parameters: parameters, images: images, labels: victim.labels) }
   }
 
   /// J·δ, Jᵀ·v and J·Jᵀ·v on the cached double-backward graph, and J·Jᵀ·v from scratch.
@@ -110,13 +121,10 @@ enum CoreBenchmarks {
 
   static func resnet18<S: TensorScalar>(_: S.Type, suffix: String) -> [Benchmark] {
     [
-      Benchmark(key: "resnet18_grad_ms\(suffix)", unit: .milliseconds, group: "resnet18", summary: "ResNet-18 ∇θL for one 3×32×32 image (\(S.dtype.rawValue))") { runs in
-        let victim = try resnet18Victim()
-        let (leaves, binding) = victim.weights.bind(victim.network, as: S.self)
-        let x = Variable(Tensor<S>(victim.images))
-        return Stopwatch.median(runs: max(3, runs / 4)) {
-          _ = gradients(of: VictimBatch.loss(victim.network, x, binding, labels: victim.labels), withRespectTo: leaves)
-        }
+      Benchmark(key: "resnet18_grad_ms\(suffix)", unit: .milliseconds, group: "resnet18",
+                summary: "ResNet-18 ∇θL for one 3×32×32 image (\(S.dtype.rawValue), cached graph)") { runs in
+        let measure = try lossGradient(resnet18Victim(), S.self, compiled: true)
+        return Stopwatch.median(runs: max(3, runs / 4)) { measure() }
       },
       Benchmark(key: "resnet18_jjt_matvec_ms\(suffix)", unit: .milliseconds, group: "resnet18", summary: "ResNet-18 J·Jᵀ·v (\(S.dtype.rawValue), cached graph)") { runs in
         let jac = MixedJacobian<S>(try resnet18Victim())
