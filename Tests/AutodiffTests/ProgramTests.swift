@@ -59,6 +59,21 @@ import Testing
     #expect(program.run([delta])[0] == fresh)
   }
 
+  @Test func multiplyAddsCountTheConvolutionsAndProducts() throws {
+    let (x0, weights, _) = Self.fixture()
+    let x = Variable(x0, requiresGrad: true)
+    let h = x.conv2d(Variable(weights[0]), bias: Variable(weights[1]), window: Window2D(stride: 2, padding: 1)).sigmoid()
+    let h2 = h.conv2d(Variable(weights[2]), window: Window2D(stride: 1, padding: 1)).relu().maxPool2d(2)
+    let logits = h2.flattened().linear(weight: Variable(weights[3]), bias: nil)
+    // conv1: 3·4·4 outputs × 1·3·3; conv2: 4·4·4 outputs × 3·3·3; linear: 5 outputs × 16.
+    let conv1: Double = 48 * 9, conv2: Double = 64 * 27, linear: Double = 5 * 16
+    #expect(try Program(inputs: [x], outputs: [logits]).multiplyAdds == conv1 + conv2 + linear)
+    // ∇ₓ of the logits' sum: the convolutions again, and their input gradients. The product's
+    // backward (ones·W) does not depend on x, and the logits themselves are not needed.
+    let dx = gradient(of: logits.sum(), withRespectTo: x, createGraph: true)
+    #expect(try Program(inputs: [x], outputs: [dx]).multiplyAdds == 2 * (conv1 + conv2))
+  }
+
   @Test func graphsWithoutForwardFunctionsAreNotCompiled() {
     let x = Variable(Tensor<Double>(shape: [3], scalars: [1, -2, 3]), requiresGrad: true)
     let opaque = Variable.record("opaque", x.value.map(.square), inputs: [x]) { c in [c.gradient * (c.inputs[0] * 2)] }

@@ -106,6 +106,9 @@ public final class Program<Scalar: TensorScalar>: Sendable {
     let costs = live.map { v in
       ProgramSchedule.estimatedCost(operation: "\(v.origin!.name)", arguments: v.origin!.inputs.map { $0.shape }, result: v.shape)
     }
+    multiplyAdds = live.reduce(0) { total, v in
+      total + (ProgramSchedule.multiplyAdds(operation: "\(v.origin!.name)", arguments: v.origin!.inputs.map { $0.shape }, result: v.shape) ?? 0)
+    }
     if Parallel.coreCount > 1, steps.count > 1, (costs.max() ?? 0) < Self.largestParallelStep {
       parallelOrder = ProgramSchedule(costs: costs, dependencies: steps.map(\.dependencies), processors: Parallel.coreCount).order
     } else {
@@ -115,6 +118,9 @@ public final class Program<Scalar: TensorScalar>: Sendable {
 
   /// Number of operations a run executes.
   public var operationCount: Int { steps.count }
+  /// The multiply–adds of a run's convolutions and matrix products (the arithmetic that bounds
+  /// its speed: divide by a run's time for the rate it achieves).
+  public let multiplyAdds: Double
 
   /// The outputs recomputed for new values of the inputs (same shapes as recorded).
   @_specialize(where Scalar == Float)

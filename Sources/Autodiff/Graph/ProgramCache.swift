@@ -45,10 +45,13 @@ public final class ProgramCache<Key: Hashable & Sendable, Scalar: TensorScalar>:
   }
 
   /// Whether the computation for `key` was compiled (false before its first run).
-  public func isCompiled(_ key: Key) -> Bool {
+  public func isCompiled(_ key: Key) -> Bool { program(key) != nil }
+
+  /// The program compiled for `key` (nil before its first run, or if it could not be compiled).
+  public func program(_ key: Key) -> Program<Scalar>? {
     lock.lock()
     defer { lock.unlock() }
-    if case .compiled = entries[key] { return true }
-    return false
+    if case .compiled(let program) = entries[key] { return program }
+    return nil
   }
 }

@@ -41,6 +41,12 @@ struct ProgramSchedule {
   /// A rough cost of one step, in multiply–adds: what a convolution or a matrix product does,
   /// otherwise the elements it reads and writes.
   static func estimatedCost(operation name: String, arguments: [[Int]], result: [Int]) -> Double {
+    multiplyAdds(operation: name, arguments: arguments, result: result)
+      ?? Double(result.elementCount) + arguments.reduce(0) { $0 + Double($1.elementCount) }
+  }
+
+  /// The multiply–adds of a convolution or a matrix product (nil for any other operation).
+  static func multiplyAdds(operation name: String, arguments: [[Int]], result: [Int]) -> Double? {
     let out = Double(result.elementCount)
     let sizes = arguments.map { Double($0.elementCount) }
     switch name {
@@ -56,7 +62,7 @@ struct ProgramSchedule {
     case "matmul" where arguments.count == 2:
       return (sizes[0] * sizes[1] / max(out, 1)).squareRoot() * out
     default:
-      return out + sizes.reduce(0, +)
+      return nil
     }
   }
 }

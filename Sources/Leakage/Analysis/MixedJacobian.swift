@@ -62,6 +62,13 @@ public struct MixedJacobian<S: TensorScalar>: Sendable {
   /// `J·Jᵀ·v`.
   public func applyGram(_ v: Tensor<S>) -> Tensor<S> { apply(applyTransposed(v)) }
 
+  /// The multiply–adds of the convolutions and matrix products in one `J·Jᵀ·v` (its two compiled
+  /// passes for one vector); nil before the first.
+  public var gramMultiplyAdds: Double? {
+    guard let forward = programs.program(.product(k: 1)), let transposed = programs.program(.transposed(k: 1)) else { return nil }
+    return forward.multiplyAdds + transposed.multiplyAdds
+  }
+
   /// `J·δ` for each row of `deltas` `[K, dθ]`, in one batched pass: `[K, dx]`.
   public func applyBatch(_ deltas: Tensor<S>) -> Tensor<S> {
     precondition(deltas.rank == 2 && deltas.shape[1] == parameterCount, "J·δ needs [K, \(parameterCount)], got \(deltas.shape)")

@@ -37,4 +37,8 @@ public struct LossGradient<S: TensorScalar>: Sendable {
     }
     return (results[0].scalar, Array(results.dropFirst()))
   }
+
+  /// The multiply–adds of the convolutions and matrix products in one gradient of a batch of
+  /// `imageShape` (nil before the first).
+  public func multiplyAdds(imageShape: [Int]) -> Double? { programs.program(imageShape)?.multiplyAdds }
 }

@@ -6,7 +6,7 @@ enum CoreBenchmarks {
   static var all: [Benchmark] {
     [gemm(Float.self, key: "gemm_f32_512_gflops"), gemm(Double.self, key: "gemm_f64_512_gflops")]
       + convnet5(Float.self, suffix: "") + convnet5Products(Double.self, suffix: "_f64")
-      + resnet18(Float.self, suffix: "") + resnet18(Double.self, suffix: "_f64") + [resnet18LambdaMax]
+      + resnet18(Float.self, suffix: "") + resnet18(Double.self, suffix: "_f64") + [resnet18LambdaMax] + resnet18Rates
   }
 
   /// C = A·B at 512³ on all cores.
@@ -138,6 +138,32 @@ enum CoreBenchmarks {
         var rng = SeededRandom(seed: 5)
         let v = Tensor<S>.normal([victim.inputCount], using: &rng)
         return Stopwatch.median(runs: max(3, runs / 4)) { _ = MixedJacobian<S>(victim).applyGram(v) }
+      },
+    ]
+  }
+
+  /// The arithmetic rates of ResNet-18's gradient and J·Jᵀ·v (F32): the multiply–adds of their
+  /// convolutions and matrix products (counted in the compiled programs), ×2, over the median
+  /// time. Against `gemm_f32_512_gflops` they show how close to the machine's peak those run.
+  static var resnet18Rates: [Benchmark] {
+    func rate(multiplyAdds: Double?, milliseconds: Double) -> Double { 2 * (multiplyAdds ?? .nan) / (milliseconds * 1e6) }
+    return [
+      Benchmark(key: "resnet18_grad_gflops", unit: .gflops, group: "resnet18",
+                summary: "ResNet-18 ∇θL: arithmetic rate (F32, cached graph)") { runs in
+        let victim = try resnet18Victim()
+        let (leaves, _) = victim.weights.bind(victim.network, as: Float.self)
+        let images = Tensor<Float>(victim.images), parameters = leaves.map(\.value)
+        let gradient = LossGradient<Float>(network: victim.network, buffers: victim.weights)
+        let ms = Stopwatch.median(runs: max(3, runs / 4)) { _ = gradient(parameters: parameters, images: images, labels: victim.labels) }
+        return rate(multiplyAdds: gradient.multiplyAdds(imageShape: images.shape), milliseconds: ms)
+      },
+      Benchmark(key: "resnet18_jjt_matvec_gflops", unit: .gflops, group: "resnet18",
+                summary: "ResNet-18 J·Jᵀ·v: arithmetic rate (F32, cached graph)") { runs in
+        let jac = MixedJacobian<Float>(try resnet18Victim())
+        var rng = SeededRandom(seed: 5)
+        let v = Tensor<Float>.normal([jac.inputCount], using: &rng)
+        let ms = Stopwatch.median(runs: max(3, runs / 4)) { _ = jac.applyGram(v) }
+        return rate(multiplyAdds: jac.gramMultiplyAdds, milliseconds: ms)
       },
     ]
   }
