@@ -121,7 +121,19 @@ import Testing
     }
     // Two independent chains interleave instead of running one after the other.
     let chains = (0..<10).map { i in i < 2 ? [] : [i - 2] }
-    let order = ProgramSchedule(costs: [Double](repeating: 1, count: 10), dependencies: chains, processors: 2).order
-    #expect(Set(order.prefix(2)) == [0, 1])
+    let schedule = ProgramSchedule(costs: [Double](repeating: 1, count: 10), dependencies: chains, processors: 2)
+    #expect(Set(schedule.order.prefix(2)) == [0, 1])
+    #expect(schedule.makespan == 5)
+  }
+
+  @Test func onlyGraphsWithEnoughParallelWorkRunOnAllCores() {
+    guard Parallel.coreCount > 1 else { return }
+    let costs = [Double](repeating: 1, count: 10)
+    // Two independent chains: twice as fast on two cores.
+    #expect(Program<Double>.parallelOrder(costs: costs, dependencies: (0..<10).map { $0 < 2 ? [] : [$0 - 2] }) != nil)
+    // One chain: nothing to gain, one thread.
+    #expect(Program<Double>.parallelOrder(costs: costs, dependencies: (0..<10).map { $0 == 0 ? [] : [$0 - 1] }) == nil)
+    // A step large enough to split itself across the cores: one thread.
+    #expect(Program<Double>.parallelOrder(costs: costs + [2 * Program<Double>.largestParallelStep], dependencies: (0..<11).map { $0 < 2 ? [] : [$0 - 2] }) == nil)
   }
 }

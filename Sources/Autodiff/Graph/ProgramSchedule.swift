@@ -5,6 +5,8 @@ struct ProgramSchedule {
   /// Step indices (of the topological order) in the order they are handed out. Also a
   /// topological order: every step comes after the steps it depends on.
   let order: [Int]
+  /// When the last step finishes in the schedule (in cost units).
+  let makespan: Double
 
   /// A list schedule on `processors` processors: the ready step with the longest path (in cost)
   /// to the end goes first, on the processor where it can start earliest; steps are then ordered
@@ -35,6 +37,7 @@ struct ProgramSchedule {
       }
     }
     // Ties keep the topological order (a zero-cost step may start with its dependency).
+    makespan = finish.max() ?? 0
     order = (0..<n).sorted { start[$0] < start[$1] || (start[$0] == start[$1] && $0 < $1) }
   }
 
