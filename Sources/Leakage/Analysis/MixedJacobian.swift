@@ -131,15 +131,16 @@ public protocol JacobianProducts: Sendable {
   func products(_ deltas: Tensor<Double>) -> Tensor<Double>
   /// `Jᵀ·v` for each row of `[K, dx]`: `[K, dθ]`.
   func transposedProducts(_ vs: Tensor<Double>) -> Tensor<Double>
-  /// The same rows written row-major into `rows` (`K·dθ` values), without an intermediate tensor.
-  func transposedProducts(_ vs: Tensor<Double>, into rows: UnsafeMutableBufferPointer<Double>)
+  /// The same rows written row-major into `rows` (`K·dθ` values, converted to `T`), without an
+  /// intermediate tensor.
+  func transposedProducts<T: TensorScalar>(_ vs: Tensor<Double>, into rows: UnsafeMutableBufferPointer<T>)
 }
 
 extension JacobianProducts {
-  public func transposedProducts(_ vs: Tensor<Double>, into rows: UnsafeMutableBufferPointer<Double>) {
+  public func transposedProducts<T: TensorScalar>(_ vs: Tensor<Double>, into rows: UnsafeMutableBufferPointer<T>) {
     let products = transposedProducts(vs)
     precondition(rows.count == products.count, "\(rows.count) values for \(products.shape) products")
-    _ = rows.initialize(from: products.scalars)
+    _ = rows.initialize(from: products.scalars.lazy.map { T($0) })
   }
 
   /// `Jᵀ·v` (dθ entries).
@@ -170,7 +171,7 @@ extension MixedJacobian: JacobianProducts {
     Tensor<Double>(applyTransposedBatch(Tensor<S>(vs)))
   }
 
-  public func transposedProducts(_ vs: Tensor<Double>, into rows: UnsafeMutableBufferPointer<Double>) {
+  public func transposedProducts<T: TensorScalar>(_ vs: Tensor<Double>, into rows: UnsafeMutableBufferPointer<T>) {
     precondition(vs.rank == 2 && rows.count == vs.shape[0] * parameterCount,
                  "\(rows.count) values for \(vs.shape[0]) rows of \(parameterCount)")
     guard let base = rows.baseAddress else { return }

@@ -6,17 +6,8 @@ import Leakage
 enum AnalysisBenchmarks {
   static var all: [Benchmark] {
     [
-      Benchmark(
-        key: "convnet5_dense_spectrum_ms", unit: .milliseconds, group: "convnet5",
-        summary: "dense J (784 rows), J·Jᵀ and its full eigendecomposition, F64",
-        parts: denseSpectrumParts("convnet5")
-      ) { runs in
-        let jacobian = MixedJacobian<Double>(try CoreBenchmarks.convnet5Victim())
-        // The run with the median total, with its parts.
-        var runs = try (0..<max(3, runs / 4)).map { _ in try timedDenseSpectrum(jacobian) }
-        runs.sort { $0[0] < $1[0] }
-        return runs[runs.count / 2]
-      },
+      convnet5DenseSpectrum(Double.self, key: "convnet5_dense_spectrum_ms", parts: "convnet5"),
+      convnet5DenseSpectrum(Float.self, key: "convnet5_dense_spectrum_f32_ms", parts: "convnet5_f32"),
       Benchmark(key: "i2f_eval_ms", unit: .milliseconds, group: "convnet5", summary: "one new δ on the cached dense spectrum (J·δ, then U·Λ⁺·Uᵀ)") { runs in
         let analysis = try Analysis(try CoreBenchmarks.convnet5Victim(), method: .dense)
         var rng = SeededRandom(seed: 9)
@@ -47,24 +38,41 @@ enum AnalysisBenchmarks {
           a.run()
         } / 1000
       },
-      photoDenseSpectrum,
+      photoDenseSpectrum(Double.self, key: "photo_dense_spectrum_ms", parts: "photo"),
+      photoDenseSpectrum(Float.self, key: "photo_dense_spectrum_f32_ms", parts: "photo_f32"),
       photoMatrixFree,
     ]
   }
 
+  /// The dense path on convnet5 and MNIST test image 0 (dx 784, dθ 17 038), in the precision of
+  /// `S` (Float32: the products and J·Jᵀ in Float32, the eigendecomposition in Float64).
+  static func convnet5DenseSpectrum<S: TensorScalar>(_: S.Type, key: String, parts: String) -> Benchmark {
+    Benchmark(
+      key: key, unit: .milliseconds, group: "convnet5",
+      summary: "dense J (784 rows), J·Jᵀ and its full eigendecomposition, \(S.dtype.rawValue)",
+      parts: denseSpectrumParts(parts)
+    ) { runs in
+      let jacobian = MixedJacobian<S>(try CoreBenchmarks.convnet5Victim())
+      // The run with the median total, with its parts.
+      var runs = try (0..<max(3, runs / 4)).map { _ in try timedDenseSpectrum(jacobian) }
+      runs.sort { $0[0] < $1[0] }
+      return runs[runs.count / 2]
+    }
+  }
+
   /// The dense path on convnet5 (13 classes, uniform weights, seed 0) and `photos:chelsea`
   /// (dx 3072, dθ 21 745), one run as in the anchors, with the time of each stage.
-  static var photoDenseSpectrum: Benchmark {
+  static func photoDenseSpectrum<S: TensorScalar>(_: S.Type, key: String, parts: String) -> Benchmark {
     Benchmark(
-      key: "photo_dense_spectrum_ms", unit: .milliseconds, group: "photo",
-      summary: "dense J (3072 rows), J·Jᵀ and its eigendecomposition, F64, convnet5 on photos:chelsea",
-      parts: denseSpectrumParts("photo")
+      key: key, unit: .milliseconds, group: "photo",
+      summary: "dense J (3072 rows), J·Jᵀ and its eigendecomposition, \(S.dtype.rawValue), convnet5 on photos:chelsea",
+      parts: denseSpectrumParts(parts)
     ) { _ in
       let network = try ModelSpec(.convnet5, inputShape: [3, 32, 32], classCount: 13).makeNetwork()
       let (image, label) = try BenchmarkData.chelsea()
       let victim = try VictimBatch(network: network, weights: Initializer.uniform.weights(for: network, seed: 0),
                                    images: image, labels: [label])
-      return try timedDenseSpectrum(MixedJacobian<Double>(victim))
+      return try timedDenseSpectrum(MixedJacobian<S>(victim))
     }
   }
 
@@ -76,7 +84,7 @@ enum AnalysisBenchmarks {
   }
 
   /// One dense spectrum of `jacobian`: total, J, J·Jᵀ and eigendecomposition, in milliseconds.
-  static func timedDenseSpectrum(_ jacobian: MixedJacobian<Double>) throws -> [Double] {
+  static func timedDenseSpectrum<S: TensorScalar>(_ jacobian: MixedJacobian<S>) throws -> [Double] {
     let stopwatch = Stopwatch()
     let gram = try DenseGram(jacobian)
     return [stopwatch.milliseconds, 1000 * gram.timings.jacobian, 1000 * gram.timings.gram, 1000 * gram.timings.eigendecomposition]

@@ -17,7 +17,7 @@ struct Bound: ParsableCommand {
 
   @OptionGroup var scenario: ScenarioOptions
 
-  @Option(help: "Precision of the Jacobian products (the dense eigendecomposition is always f64).")
+  @Option(help: "Precision of the Jacobian products and of the dense path's J·Jᵀ (its eigendecomposition is always f64).")
   var precision: Precision = .f64
 
   @Option(help: "Reconstruction RMSE to find the Gaussian σ for (pixels in [0, 1]).")
