@@ -15,6 +15,10 @@ public struct ScenarioExecutor: SweepExecutor {
   public static let defaultWidth = 128
   /// Inputs (pixels × batch) above which a run is ``SweepWorkload/large``.
   public static let largeInputCount = 1024
+  /// Spectra shared by the runs that differ only in their perturbation or attack (the plan's
+  /// innermost fields; ``group(of:)`` tells the runner). Room for two groups per worker at the
+  /// default two jobs.
+  public let analyses = ScenarioAnalysisCache(capacity: 4)
 
   public init(catalogue: SampleCatalogue) {
     self.catalogue = catalogue
@@ -63,7 +67,7 @@ public struct ScenarioExecutor: SweepExecutor {
 
   public func numbers(for point: SweepPoint) throws -> [(String, JSONValue)] {
     let attackConfiguration = try attack(for: point)
-    var run = try ScenarioRun(try scenario(for: point), catalogue: catalogue)
+    var run = try ScenarioRun(try scenario(for: point), catalogue: catalogue, analyses: analyses)
     if let attackConfiguration {
       try run.runAttack(attackConfiguration)
       if let a = run.attack, a.status == .diverged {
@@ -78,6 +82,11 @@ public struct ScenarioExecutor: SweepExecutor {
       numbers.append(("bottom_singular_values", .array(try (0..<k).map { .number(try run.analysis.singularValue(.bottom, $0 + 1)) })))
     }
     return numbers
+  }
+
+  /// The runs sharing an analysis: ``ScenarioAnalysisCache/key(_:)`` of the point's scenario.
+  public func group(of point: SweepPoint) -> AnyHashable? {
+    (try? scenario(for: point)).map { AnyHashable(ScenarioAnalysisCache.key($0)) }
   }
 
   /// Large when the batch has more than ``largeInputCount`` inputs (3×32×32 photos, CIFAR-10).

@@ -117,6 +117,16 @@ struct SweepRunnerTests {
     #expect(Set(all).count == 200 && all.count == 200)
   }
 
+  @Test func workersSideBySideStartOnDifferentGroups() {
+    let points = (0..<7).map { SweepPoint(configuration: [("n", .integer($0))]) }
+    // Groups a a a b b c and one run without a group, as a noise-innermost plan gives them.
+    let groups: [AnyHashable?] = ["a", "a", "a", "b", "b", "c", nil]
+    let order = SweepRunner.interleavingGroups(points, groups: groups, ways: 2).map { $0["n"]!.doubleValue.map(Int.init)! }
+    #expect(order == [0, 3, 1, 4, 2, 5, 6])
+    #expect(SweepRunner.interleavingGroups(points, groups: groups, ways: 1) == points)
+    #expect(SweepRunner.interleavingGroups(points, groups: groups, ways: 3).map { $0["n"]!.doubleValue.map(Int.init)! } == [0, 3, 5, 1, 4, 2, 6])
+  }
+
   @Test func progressShowsRateEtaAndTheLastError() throws {
     var clock = 100.0
     var output: [String] = []

@@ -13,16 +13,19 @@ public struct ScenarioRun: Sendable {
   /// Wall time of the victim, analysis and evaluation, in seconds.
   public let analysisSeconds: Double
 
-  /// Runs the first three steps of `scenario`'s pipeline. `progress` receives the fraction of
-  /// the dense spectrum done.
+  /// Runs the first three steps of `scenario`'s pipeline, taking the analysis from `analyses`
+  /// when another run already computed it. `progress` receives the fraction of the dense
+  /// spectrum done.
   public init(
-    _ scenario: Scenario, catalogue: SampleCatalogue, progress: (@Sendable (Double) -> Void)? = nil,
-    status: (@Sendable (String) -> Void)? = nil
+    _ scenario: Scenario, catalogue: SampleCatalogue, analyses: ScenarioAnalysisCache? = nil,
+    progress: (@Sendable (Double) -> Void)? = nil, status: (@Sendable (String) -> Void)? = nil
   ) throws {
     let start = Date()
     self.scenario = scenario
-    let victim = try scenario.victim(using: catalogue)
-    analysis = try scenario.analysis(of: victim, progress: progress, status: status)
+    func compute() throws -> Analysis {
+      try scenario.analysis(of: try scenario.victim(using: catalogue), progress: progress, status: status)
+    }
+    analysis = try analyses.map { try $0.analysis(for: scenario, compute: compute) } ?? compute()
     evaluation = try scenario.evaluate(analysis)
     analysisSeconds = Date().timeIntervalSince(start)
   }

@@ -13,10 +13,16 @@ public protocol SweepExecutor: Sendable {
   /// Whether a run is small enough to run alongside others with single-threaded kernels, or
   /// large enough to want every core for its kernels. The default is ``SweepWorkload/small``.
   func workload(of point: SweepPoint) -> SweepWorkload
+
+  /// Runs of one group share expensive work that the executor keeps for the next run of the
+  /// group (the scenario executor: the spectrum); nil for a run that shares nothing. The runner
+  /// gives runs side by side different groups, so they compute different things at once.
+  func group(of point: SweepPoint) -> AnyHashable?
 }
 
 extension SweepExecutor {
   public func workload(of point: SweepPoint) -> SweepWorkload { .small }
+  public func group(of point: SweepPoint) -> AnyHashable? { nil }
 }
 
 /// How a run uses the cores (see ``SweepRunner``).

@@ -54,6 +54,33 @@ public struct SweepRunner: Sendable {
     return (pending, points.count - pending.count)
   }
 
+  /// `points` reordered for `ways` workers taking them in turn: the groups (in order of first
+  /// appearance) `ways` at a time, their runs alternating, so the workers start on different
+  /// groups and each group's later runs find its shared work done. Runs without a group are
+  /// groups of their own.
+  static func interleavingGroups(_ points: [SweepPoint], groups: [AnyHashable?], ways: Int) -> [SweepPoint] {
+    guard ways > 1 else { return points }
+    var members: [[Int]] = []
+    var index: [AnyHashable: Int] = [:]
+    for (i, group) in groups.enumerated() {
+      if let group, let g = index[group] {
+        members[g].append(i)
+      } else {
+        if let group { index[group] = members.count }
+        members.append([i])
+      }
+    }
+    var order: [Int] = []
+    order.reserveCapacity(points.count)
+    for start in stride(from: 0, to: members.count, by: ways) {
+      let window = members[start..<min(start + ways, members.count)]
+      for k in 0..<(window.map(\.count).max() ?? 0) {
+        for runs in window where k < runs.count { order.append(runs[k]) }
+      }
+    }
+    return order.map { points[$0] }
+  }
+
   /// Runs what `store` lacks of `points` and appends the rows; returns the counts. Throws only
   /// when the store cannot be written (the sweep stops; every row written is intact).
   public func run(
@@ -76,7 +103,7 @@ public struct SweepRunner: Sendable {
     }
     let phases = [(small, min(jobs, small.count), jobs > 1), (large, min(1, large.count), false)]
     for (index, (phasePoints, workers, serialKernels)) in phases.enumerated() where !phasePoints.isEmpty {
-      let queue = RunQueue(phasePoints)
+      let queue = RunQueue(Self.interleavingGroups(phasePoints, groups: phasePoints.map { executor.group(of: $0) }, ways: workers))
       for w in 0..<workers {
         let thread = Thread { [version] in
           Self.work(queue, executor: executor, serialKernels: serialKernels, version: version)

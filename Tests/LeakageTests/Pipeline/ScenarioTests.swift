@@ -94,4 +94,39 @@ struct ScenarioTests {
     #expect(after["status"] == .string("max-iterations") && after["iterations_done"] == .integer(5))
     for key in ["rmse", "psnr", "ssim", "label_correct", "objective", "attack_seconds"] { #expect(after[key] != nil, "missing \(key)") }
   }
+
+  /// Runs that differ only in their perturbation share one analysis, and report exactly what
+  /// runs computing their own report; concurrent runs for one analysis compute it once.
+  @Test func runsShareAnalysesAcrossPerturbations() throws {
+    var s = Scenario()
+    s.model = .builtin(.convnet5)
+    s.sample = "digits:5"
+    s.method = .dense
+    let cache = ScenarioAnalysisCache(capacity: 2)
+    let timing: Set<String> = ["analysis_seconds", "seconds"]
+    for (perturbation, seed) in [(Perturbation.gaussian(sigma: 1e-3), UInt64(1)), (.gaussian(sigma: 1e-2), 2), (.gaussian(sigma: 1e-2), 3)] {
+      s.perturbation = perturbation
+      s.noiseSeed = seed
+      let shared = try ScenarioRun(s, catalogue: Self.catalogue, analyses: cache).fields().filter { !timing.contains($0.0) }
+      let alone = try ScenarioRun(s, catalogue: Self.catalogue).fields().filter { !timing.contains($0.0) }
+      #expect(shared.map(\.0) == alone.map(\.0))
+      #expect(zip(shared, alone).allSatisfy { $0.1 == $1.1 }, "\(perturbation) seed \(seed)")
+    }
+    #expect(cache.computed == 1)
+    // Another sample is another analysis; non-Gaussian noise too (no trace estimate needed).
+    s.sample = "digits:6"
+    _ = try ScenarioRun(s, catalogue: Self.catalogue, analyses: cache)
+    s.perturbation = .laplace(scale: 1e-3)
+    _ = try ScenarioRun(s, catalogue: Self.catalogue, analyses: cache)
+    #expect(cache.computed == 3)
+    // Four runs at once on a fresh key: one computes, three wait for it.
+    s.sample = "digits:7"
+    let key = s
+    DispatchQueue.concurrentPerform(iterations: 4) { i in
+      var point = key
+      point.noiseSeed = UInt64(i)
+      _ = try? ScenarioRun(point, catalogue: Self.catalogue, analyses: cache)
+    }
+    #expect(cache.computed == 4)
+  }
 }
