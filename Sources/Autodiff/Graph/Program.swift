@@ -123,8 +123,8 @@ public final class Program<Scalar: TensorScalar>: Sendable {
   }
 
   /// Measured on convnet5 (2 cores): J·δ, Jᵀ·v and an attack step, which the schedule predicts
-  /// 1.5–2× faster, run 20–40% faster on all cores; its gradient (predicted 1.26×) ran 5–15%
-  /// slower than on one thread with the kernels split.
+  /// 1.5–2× faster, run 20–40% faster on all cores; its gradient (predicted 1.26×) ran up to 15%
+  /// (typically 5%) slower than on one thread with the kernels split.
   static var minimumScheduleSpeedup: Double { 1.4 }
 
   /// Number of operations a run executes.

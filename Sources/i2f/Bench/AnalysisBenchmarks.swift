@@ -45,34 +45,37 @@ enum AnalysisBenchmarks {
   }
 
   /// The dense path on convnet5 and MNIST test image 0 (dx 784, dθ 17 038), in the precision of
-  /// `S` (Float32: the products and J·Jᵀ in Float32, the eigendecomposition in Float64).
+  /// `S` (Float32: the products and J·Jᵀ in Float32, the eigendecomposition in Float64); the run
+  /// with the median total, with its parts.
   static func convnet5DenseSpectrum<S: TensorScalar>(_: S.Type, key: String, parts: String) -> Benchmark {
-    Benchmark(
-      key: key, unit: .milliseconds, group: "convnet5",
-      summary: "dense J (784 rows), J·Jᵀ and its full eigendecomposition, \(S.dtype.rawValue)",
-      parts: denseSpectrumParts(parts)
-    ) { runs in
-      let jacobian = MixedJacobian<S>(try CoreBenchmarks.convnet5Victim())
-      // The run with the median total, with its parts.
-      var runs = try (0..<max(3, runs / 4)).map { _ in try timedDenseSpectrum(jacobian) }
-      runs.sort { $0[0] < $1[0] }
-      return runs[runs.count / 2]
-    }
+    denseSpectrum(S.self, key: key, group: "convnet5", summary: "dense J (784 rows), J·Jᵀ and its full eigendecomposition",
+                  parts: parts, repeats: { max(3, $0 / 4) }, victim: CoreBenchmarks.convnet5Victim)
   }
 
   /// The dense path on convnet5 (13 classes, uniform weights, seed 0) and `photos:chelsea`
   /// (dx 3072, dθ 21 745), one run as in the anchors, with the time of each stage.
   static func photoDenseSpectrum<S: TensorScalar>(_: S.Type, key: String, parts: String) -> Benchmark {
-    Benchmark(
-      key: key, unit: .milliseconds, group: "photo",
-      summary: "dense J (3072 rows), J·Jᵀ and its eigendecomposition, \(S.dtype.rawValue), convnet5 on photos:chelsea",
-      parts: denseSpectrumParts(parts)
-    ) { _ in
+    denseSpectrum(S.self, key: key, group: "photo", summary: "dense J (3072 rows), J·Jᵀ and its eigendecomposition, convnet5 on photos:chelsea",
+                  parts: parts, repeats: { _ in 1 }) {
       let network = try ModelSpec(.convnet5, inputShape: [3, 32, 32], classCount: 13).makeNetwork()
       let (image, label) = try BenchmarkData.chelsea()
-      let victim = try VictimBatch(network: network, weights: Initializer.uniform.weights(for: network, seed: 0),
-                                   images: image, labels: [label])
-      return try timedDenseSpectrum(MixedJacobian<S>(victim))
+      return try VictimBatch(network: network, weights: Initializer.uniform.weights(for: network, seed: 0),
+                             images: image, labels: [label])
+    }
+  }
+
+  /// A dense-spectrum benchmark of `victim` in the precision of `S`: `repeats(runs)` spectra, the
+  /// one with the median total reported with its parts.
+  static func denseSpectrum<S: TensorScalar>(
+    _: S.Type, key: String, group: String, summary: String, parts: String,
+    repeats: @escaping (Int) -> Int, victim: @escaping () throws -> VictimBatch
+  ) -> Benchmark {
+    Benchmark(key: key, unit: .milliseconds, group: group, summary: "\(summary), \(S.dtype.rawValue)",
+              parts: denseSpectrumParts(parts)) { runs in
+      let jacobian = MixedJacobian<S>(try victim())
+      var spectra = try (0..<repeats(runs)).map { _ in try timedDenseSpectrum(jacobian) }
+      spectra.sort { $0[0] < $1[0] }
+      return spectra[spectra.count / 2]
     }
   }
 
