@@ -48,6 +48,18 @@ extension Tensor {
     }
     precondition(g.rank == 4, "conv2dInputGrad with a batch of weights \(weight.shape) needs a plain [N,O,H',W'] gradient, got \(g.shape)")
     let lead = Array(weight.shape.dropLast(4)), e = lead.elementCount
+    if g.shape[0] == 1 {
+      let geo = Conv2DGeometry(batch: 1, inChannels: w4[1], inHeight: inputSize.height, inWidth: inputSize.width,
+                               outChannels: w4[0], kernelHeight: w4[2], kernelWidth: w4[3], strideH: window.strideH,
+                               strideW: window.strideW, padH: window.padH, padW: window.padW, dilationH: window.dilationH, dilationW: window.dilationW)
+      precondition(geo.outHeight == g.shape[2] && geo.outWidth == g.shape[3],
+                   "conv2dInputGrad: gradient \(g.shape) does not match input size \(inputSize) with \(window)")
+      return Tensor(shape: lead + [1, w4[1], inputSize.height, inputSize.width]) { out in
+        withPointers(g, weight) {
+          Scalar.conv2dInputGradForWeightBatch(geo, weightCount: e, outputGrad: $0, weights: $1, inputGrad: out.baseAddress!)
+        }
+      }
+    }
     // Stack the weights along the input-channel axis: [O, E·C, kh, kw].
     let stackedWeight = weight.reshaped([e] + w4).permuted([1, 0, 2, 3, 4]).reshaped([w4[0], e * w4[1], w4[2], w4[3]])
     let stacked = conv2dInputGrad(g, weight: stackedWeight, inputSize: inputSize, window: window)  // [N, E·C, H, W]
