@@ -2,9 +2,10 @@ import Autodiff
 import Dispatch
 import Solvers
 
-/// The dense path of I2F: `J` materialised row by row (batched `Jᵀ·e_i` products), the Gram
-/// matrix `J·Jᵀ` (dx × dx) formed with one GEMM in the precision of the products, and its full
-/// eigendecomposition in Float64.
+/// The dense path of I2F: the Gram matrix `J·Jᵀ` (dx × dx), formed in the precision of the
+/// products either from J materialised row by row (batched `Jᵀ·e_i` products) and one GEMM, or
+/// as `J·(Jᵀ·e_i)` by a second batched pass (``GramMethod``), and its full eigendecomposition in
+/// Float64.
 /// Computed once per (model, weights, sample); after that every δ costs one `J·δ` and two small
 /// matrix–vector products.
 public struct DenseGram: Sendable {
@@ -17,9 +18,9 @@ public struct DenseGram: Sendable {
 
   /// Seconds spent in each stage of a ``DenseGram``.
   public struct Timings: Sendable, Equatable {
-    /// Forming the rows of J.
+    /// Forming the rows of J (the `Jᵀ·e_i` passes).
     public var jacobian: Double
-    /// Forming J·Jᵀ.
+    /// Forming J·Jᵀ from them (the GEMM, or the `J·(Jᵀ·e_i)` passes).
     public var gram: Double
     /// The eigendecomposition of J·Jᵀ.
     public var eigendecomposition: Double
@@ -34,17 +35,48 @@ public struct DenseGram: Sendable {
   /// Rows of J computed per batched pass (bounds the memory of the pass).
   public static let rowsPerPass = 196
 
-  /// Materialises J, forms J·Jᵀ and decomposes it. `progress` receives the fraction done (the
-  /// Jacobian rows are most of the work). Cancellable between passes. Throws
-  /// ``MemoryBudgetError`` before allocating anything when ``memoryNeeded(inputCount:parameterCount:)``
-  /// exceeds `memoryBudget`.
+  /// How J·Jᵀ was formed (never ``GramMethod/automatic``).
+  public let gramMethod: GramMethod
+
+  /// How ``DenseGram`` forms J·Jᵀ. Both give the same matrix up to rounding; they differ in cost.
+  public enum GramMethod: String, Sendable, CaseIterable {
+    /// ``rowsOfJ`` or ``products``, whichever is predicted faster (see ``resolved(for:)``).
+    case automatic
+    /// Materialise J (dx × dθ) by batched `Jᵀ·e_i` passes, then one GEMM: `dx²·dθ/2` multiply–adds.
+    case rowsOfJ = "rows-of-J"
+    /// Row `i` as `J·(Jᵀ·e_i)`: a second batched pass per block of rows instead of the GEMM, and J
+    /// is never stored. A pass costs what the network costs, which for a convolutional network is
+    /// far less than the GEMM's `dx·dθ/2` per row.
+    case products
+
+    /// The method to use for `jacobian`: ``products`` when one `J·Jᵀ·v` costs at most `0.4·dx·dθ`
+    /// multiply–adds, else ``rowsOfJ``. Both methods make the `Jᵀ·e_i` passes; ``products`` then
+    /// spends about half a `J·Jᵀ·v` per row where the GEMM spends `dx·dθ/2`, and the passes' small
+    /// convolutions run at about 40% of the GEMM's rate (measured on convnet5, MNIST and photos).
+    /// Runs one product to compile the passes.
+    public func resolved(for jacobian: any JacobianProducts) -> GramMethod {
+      guard self == .automatic else { return self }
+      guard let perVector = jacobian.gramMultiplyAddsPerVector() else { return .rowsOfJ }
+      return perVector <= 0.4 * Double(jacobian.inputCount) * Double(jacobian.parameterCount) ? .products : .rowsOfJ
+    }
+  }
+
+  /// Forms J·Jᵀ by `method` and decomposes it. `progress` receives the fraction done (forming
+  /// J·Jᵀ is most of the work). Cancellable between passes. Throws ``MemoryBudgetError`` before
+  /// allocating anything when ``memoryNeeded(inputCount:parameterCount:method:)`` exceeds
+  /// `memoryBudget`.
   public init(
-    _ jacobian: any JacobianProducts, memoryBudget: MemoryBudget = .current, progress: (@Sendable (Double) -> Void)? = nil
+    _ jacobian: any JacobianProducts, method: GramMethod = .automatic, memoryBudget: MemoryBudget = .current,
+    progress: (@Sendable (Double) -> Void)? = nil
   ) throws {
     let dx = jacobian.inputCount, dtheta = jacobian.parameterCount
+    let method = method.resolved(for: jacobian)
+    let stored = method == .products
+      ? "passes of \(Self.grouped(min(Self.rowsPerPass, dx)))×\(Self.grouped(dtheta))"
+      : "J \(Self.grouped(dx))×\(Self.grouped(dtheta))"
     try memoryBudget.check(
-      bytes: Self.memoryNeeded(inputCount: dx, parameterCount: dtheta),
-      what: "the dense path (J \(Self.grouped(dx))×\(Self.grouped(dtheta)) and J·Jᵀ \(Self.grouped(dx))×\(Self.grouped(dx)), Float64)",
+      bytes: Self.memoryNeeded(inputCount: dx, parameterCount: dtheta, method: method),
+      what: "the dense path (\(stored) and J·Jᵀ \(Self.grouped(dx))×\(Self.grouped(dx)), Float64)",
       suggestion: "use --method matrix-free, or raise --max-memory")
     var clock = DispatchTime.now().uptimeNanoseconds
     func lap() -> Double {
@@ -52,20 +84,53 @@ public struct DenseGram: Sendable {
       defer { clock = now }
       return Double(now - clock) / 1e9
     }
-    var jacobianSeconds = 0.0
-    // Products in Float32 give J to Float32 accuracy: its Gram is formed in Float32 too, at twice
-    // the Float64 speed. Measured against the Float64 path, every number `bound` reports stays
-    // within 1e-5 (convnet5 on MNIST, condition 5e5) and 2e-4 (on photos:chelsea, condition 8e7).
-    let gram = jacobian.precision == .float32
-      ? try Self.gram(of: jacobian, as: Float.self, progress: progress) { jacobianSeconds = lap() }
-      : try Self.gram(of: jacobian, as: Double.self, progress: progress) { jacobianSeconds = lap() }
-    let gramSeconds = lap()
+    var jacobianSeconds = 0.0, gramSeconds = 0.0
+    let gram: [Double]
+    switch method {
+    case .products:
+      gram = try Self.gramByProducts(of: jacobian, progress: progress, transposedSeconds: &jacobianSeconds)
+      gramSeconds = lap() - jacobianSeconds
+    default:
+      // Products in Float32 give J to Float32 accuracy: its Gram is formed in Float32 too, at
+      // twice the Float64 speed. Measured against the Float64 path, every number `bound` reports
+      // stays within 1e-5 (convnet5 on MNIST, condition 5e5) and 2e-4 (on photos:chelsea, 8e7).
+      gram = jacobian.precision == .float32
+        ? try Self.gram(of: jacobian, as: Float.self, progress: progress) { jacobianSeconds = lap() }
+        : try Self.gram(of: jacobian, as: Double.self, progress: progress) { jacobianSeconds = lap() }
+      gramSeconds = lap()
+    }
     progress?(0.85)
     try Task.checkCancellation()
     eigen = try SymmetricEigendecomposition(symmetric: gram, dimension: dx)
     timings = Timings(jacobian: jacobianSeconds, gram: gramSeconds, eigendecomposition: lap())
     rankTolerance = Self.relativeRankTolerance * max(eigen.eigenvalues.last ?? 0, 0)
+    gramMethod = method
     progress?(1)
+  }
+
+  /// J·Jᵀ (row-major, both triangles up to rounding) by ``GramMethod/products``: rows
+  /// `J·(Jᵀ·e_i)`, ``rowsPerPass`` at a time. `transposedSeconds` receives the time of the
+  /// `Jᵀ·e_i` passes (the rows of J, as the other method counts them).
+  static func gramByProducts(
+    of jacobian: any JacobianProducts, progress: (@Sendable (Double) -> Void)?, transposedSeconds: inout Double
+  ) throws -> [Double] {
+    let dx = jacobian.inputCount
+    var gram = [Double](repeating: 0, count: dx * dx)
+    var start = 0
+    transposedSeconds = 0
+    while start < dx {
+      try Task.checkCancellation()
+      let k = min(Self.rowsPerPass, dx - start)
+      var basis = Tensor<Double>(zeros: [k, dx])
+      for r in 0..<k { basis.scalars[r * dx + start + r] = 1 }
+      var seconds = 0.0
+      let rows = jacobian.gramProducts(basis, transposedSeconds: &seconds)
+      transposedSeconds += seconds
+      gram.replaceSubrange((start * dx)..<((start + k) * dx), with: rows.scalars)
+      start += k
+      progress?(0.85 * Double(start) / Double(dx))
+    }
+    return gram
   }
 
   /// J·Jᵀ (row-major, both triangles) from the rows of J materialised in `T`; `jacobianDone` is
@@ -101,11 +166,14 @@ public struct DenseGram: Sendable {
     }
   }
 
-  /// Peak bytes of the dense path: J (dx × dθ Float64) plus five dx × dx matrices while J·Jᵀ
-  /// is decomposed (J·Jᵀ, its symmetrised copy, the Householder vectors, the rotated basis and the
+  /// Peak bytes of the dense path: what `method` keeps of J (all of it, dx × dθ, for
+  /// ``GramMethod/rowsOfJ`` and ``GramMethod/automatic``; two copies of one pass's ``rowsPerPass``
+  /// rows for ``GramMethod/products``) in Float64, plus five dx × dx matrices while J·Jᵀ is
+  /// decomposed (J·Jᵀ, its symmetrised copy, the Householder vectors, the rotated basis and the
   /// eigenvectors). Saturates at `Int.max`.
-  public static func memoryNeeded(inputCount dx: Int, parameterCount dtheta: Int) -> Int {
-    let j = dx.multipliedReportingOverflow(by: dtheta)
+  public static func memoryNeeded(inputCount dx: Int, parameterCount dtheta: Int, method: GramMethod = .rowsOfJ) -> Int {
+    let rows = method == .products ? 2 * min(rowsPerPass, dx) : dx
+    let j = rows.multipliedReportingOverflow(by: dtheta)
     let square = dx.multipliedReportingOverflow(by: dx)
     let squares = square.partialValue.multipliedReportingOverflow(by: 5)
     let elements = j.partialValue.addingReportingOverflow(squares.partialValue)

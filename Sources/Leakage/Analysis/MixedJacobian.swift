@@ -1,4 +1,5 @@
 import Autodiff
+import Dispatch
 
 /// The mixed second derivative `J = ∂²L/∂x∂θ` (dx × dθ) at one victim batch, available through
 /// its products. Both products are gradients of gradients:
@@ -69,6 +70,15 @@ public struct MixedJacobian<S: TensorScalar>: Sendable {
     return forward.multiplyAdds + transposed.multiplyAdds
   }
 
+  /// `J·Jᵀ·v` for each row of `vs` `[K, dx]`, as two batched passes whose `[K, dθ]` middle stays
+  /// in this precision; `transposedSeconds` receives the time of the first (the `Jᵀ·v`) pass.
+  public func applyGramBatch(_ vs: Tensor<S>, transposedSeconds: inout Double) -> Tensor<S> {
+    let start = DispatchTime.now().uptimeNanoseconds
+    let middle = applyTransposedBatch(vs)
+    transposedSeconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    return applyBatch(middle)
+  }
+
   /// `J·δ` for each row of `deltas` `[K, dθ]`, in one batched pass: `[K, dx]`.
   public func applyBatch(_ deltas: Tensor<S>) -> Tensor<S> {
     precondition(deltas.rank == 2 && deltas.shape[1] == parameterCount, "J·δ needs [K, \(parameterCount)], got \(deltas.shape)")
@@ -134,6 +144,11 @@ public protocol JacobianProducts: Sendable {
   /// The same rows written row-major into `rows` (`K·dθ` values, converted to `T`), without an
   /// intermediate tensor.
   func transposedProducts<T: TensorScalar>(_ vs: Tensor<Double>, into rows: UnsafeMutableBufferPointer<T>)
+  /// `J·Jᵀ·v` for each row of `[K, dx]`: `[K, dx]`, with the seconds of its `Jᵀ·v` half.
+  func gramProducts(_ vs: Tensor<Double>, transposedSeconds: inout Double) -> Tensor<Double>
+  /// The multiply–adds of one `J·Jᵀ·v` (both passes) in the products' compiled form, or nil when
+  /// they are not known; may run one product on a zero vector to compile the passes.
+  func gramMultiplyAddsPerVector() -> Double?
 }
 
 extension JacobianProducts {
@@ -152,7 +167,10 @@ extension JacobianProducts {
   public func gramProduct(_ v: Tensor<Double>) -> Tensor<Double> { product(transposedProduct(v)) }
 
   /// `J·Jᵀ·v` for each row of `[K, dx]`, as two batched passes: `[K, dx]`.
-  public func gramProducts(_ vs: Tensor<Double>) -> Tensor<Double> { products(transposedProducts(vs)) }
+  public func gramProducts(_ vs: Tensor<Double>) -> Tensor<Double> {
+    var ignored = 0.0
+    return gramProducts(vs, transposedSeconds: &ignored)
+  }
 }
 
 extension MixedJacobian: JacobianProducts {
@@ -169,6 +187,15 @@ extension MixedJacobian: JacobianProducts {
 
   public func transposedProducts(_ vs: Tensor<Double>) -> Tensor<Double> {
     Tensor<Double>(applyTransposedBatch(Tensor<S>(vs)))
+  }
+
+  public func gramProducts(_ vs: Tensor<Double>, transposedSeconds: inout Double) -> Tensor<Double> {
+    Tensor<Double>(applyGramBatch(Tensor<S>(vs), transposedSeconds: &transposedSeconds))
+  }
+
+  public func gramMultiplyAddsPerVector() -> Double? {
+    if gramMultiplyAdds == nil { _ = applyGram(Tensor<S>(zeros: [inputCount])) }
+    return gramMultiplyAdds
   }
 
   public func transposedProducts<T: TensorScalar>(_ vs: Tensor<Double>, into rows: UnsafeMutableBufferPointer<T>) {

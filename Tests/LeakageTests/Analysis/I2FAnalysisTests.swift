@@ -51,6 +51,29 @@ struct I2FAnalysisTests {
     #expect(Self.relative(try #require(b.traceOfRidgeInverse), exactRidgeTrace) < 0.25)
   }
 
+  /// J·Jᵀ as `J·(Jᵀ·e_i)` by a second batched pass agrees with J materialised and one GEMM: the
+  /// spectrum to rounding and a solve to the condition number's share of it, in both precisions.
+  @Test(arguments: [DType.float64, .float32])
+  func gramByProductsMatchesRowsOfJ(precision: DType) throws {
+    let victim = try TestVictims.make(.convnet5, inputShape: [1, 20, 20], seed: 2)
+    let jacobian: any JacobianProducts = precision == .float32 ? MixedJacobian<Float>(victim) : MixedJacobian<Double>(victim)
+    let rows = try DenseGram(jacobian, method: .rowsOfJ)
+    let products = try DenseGram(jacobian, method: .products)
+    #expect(rows.gramMethod == .rowsOfJ && products.gramMethod == .products)
+    #expect(products.timings.jacobian > 0 && products.timings.gram > 0)
+    let tolerance = precision == .float32 ? 1e-5 : 1e-12
+    let top = rows.lambdaMax
+    let (x, y) = (rows.eigen.eigenvalues, products.eigen.eigenvalues)
+    #expect(zip(x, y).map { Swift.abs($0 - $1) }.max()! <= tolerance * top)
+    #expect(top / rows.lambdaMin > 1e3, "a well-conditioned problem would not test much")
+    var rng = SeededRandom(seed: 9)
+    let b = (0..<victim.inputCount).map { _ in rng.normal() }
+    let (u, v) = (try rows.solve(b), try products.solve(b))
+    let error = zip(u, v).map { Swift.abs($0 - $1) }.max()!, scale = u.map(Swift.abs).max()!
+    #expect(error <= (precision == .float32 ? 1e-2 : 1e-7) * scale)
+    #expect(DenseGram.GramMethod.automatic.resolved(for: jacobian) != .automatic)
+  }
+
   /// `--precision f32` forms J and J·Jᵀ in Float32 (the eigendecomposition stays Float64): on a
   /// full-rank convnet5 problem every reported number stays within 1e-4 of the Float64 path.
   @Test func float32DenseSpectrumMatchesFloat64() throws {

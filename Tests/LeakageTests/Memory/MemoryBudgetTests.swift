@@ -58,11 +58,19 @@ struct MemoryBudgetTests {
     let needed = DenseGram.memoryNeeded(inputCount: 64, parameterCount: jacobian.parameterCount)
     #expect(needed == (64 * jacobian.parameterCount + 5 * 64 * 64) * 8)
     let small = MemoryBudget(limit: needed - 1, origin: "--max-memory 1K")
-    let error = #expect(throws: MemoryBudgetError.self) { try DenseGram(jacobian, memoryBudget: small) }
+    let error = #expect(throws: MemoryBudgetError.self) { try DenseGram(jacobian, method: .rowsOfJ, memoryBudget: small) }
     #expect(error?.description == "the dense path (J 64×\(DenseGram.grouped(jacobian.parameterCount)) and J·Jᵀ 64×64, Float64) needs "
       + "\(MemoryBudget.format(bytes: needed)) but the memory limit is \(MemoryBudget.format(bytes: needed - 1)) (--max-memory 1K); "
       + "use --method matrix-free, or raise --max-memory")
-    #expect(try DenseGram(jacobian, memoryBudget: MemoryBudget(limit: needed, origin: "test")).rank > 0)
+    #expect(try DenseGram(jacobian, method: .rowsOfJ, memoryBudget: MemoryBudget(limit: needed, origin: "test")).rank > 0)
+    // By products J is never stored: one pass's rows (twice) take its place.
+    let passes = DenseGram.memoryNeeded(inputCount: 64, parameterCount: jacobian.parameterCount, method: .products)
+    #expect(passes == (2 * 64 * jacobian.parameterCount + 5 * 64 * 64) * 8)
+    let byProducts = #expect(throws: MemoryBudgetError.self) {
+      try DenseGram(jacobian, method: .products, memoryBudget: MemoryBudget(limit: passes - 1, origin: "test"))
+    }
+    #expect(byProducts?.description.hasPrefix("the dense path (passes of 64×\(DenseGram.grouped(jacobian.parameterCount)) and J·Jᵀ 64×64") == true)
+    #expect(try DenseGram(jacobian, method: .products, memoryBudget: MemoryBudget(limit: passes, origin: "test")).rank > 0)
   }
 
   @Test("the dense path's need saturates instead of overflowing")
