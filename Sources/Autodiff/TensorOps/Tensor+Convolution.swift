@@ -48,7 +48,7 @@ extension Tensor {
     }
     precondition(g.rank == 4, "conv2dInputGrad with a batch of weights \(weight.shape) needs a plain [N,O,H',W'] gradient, got \(g.shape)")
     let lead = Array(weight.shape.dropLast(4)), e = lead.elementCount
-    if g.shape[0] == 1 {
+    if g.shape[0] == 1 && e >= WeightBatchInputGrad.minimumWeightCount {
       let geo = Conv2DGeometry(batch: 1, inChannels: w4[1], inHeight: inputSize.height, inWidth: inputSize.width,
                                outChannels: w4[0], kernelHeight: w4[2], kernelWidth: w4[3], strideH: window.strideH,
                                strideW: window.strideW, padH: window.padH, padW: window.padW, dilationH: window.dilationH, dilationW: window.dilationW)
