@@ -15,6 +15,14 @@ struct BandReduction {
   /// Rows of the trailing matrix per GEMM of the symmetric product and of the update.
   static let tileSize = 96
 
+  /// A row stride for an `n × n` matrix that keeps rows on whole cache lines but off a multiple
+  /// of 512 bytes: with `n = 3072` every row would start at the same offset modulo 4 KiB, so a
+  /// GEMM reading down a column hits one set of the L1 cache (8 ways) instead of all 64.
+  static func paddedStride(_ n: Int) -> Int {
+    let lines = (n + 7) / 8
+    return 8 * (lines % 2 == 0 ? lines + 1 : lines)
+  }
+
   let dimension: Int
   let bandwidth: Int
   /// Row `r` of `B`'s upper band, `B[r, r + d]` for `d = 0 ... bandwidth`, at `band[r·(bandwidth + 1) + d]`
@@ -23,11 +31,12 @@ struct BandReduction {
   /// `Q₁`.
   let reflectors: BlockReflectorSequence
 
-  /// Reduces the symmetric `n × n` row-major `matrix`, of which only the upper triangle is read
-  /// (the lower triangle is used as workspace). Throws `CancellationError` when the current task
-  /// is cancelled (checked after each panel).
-  init(symmetric matrix: consuming [Double], dimension n: Int, bandwidth b: Int) throws {
-    precondition(matrix.count == n * n && b >= 1)
+  /// Reduces the symmetric `n × n` `matrix`, row-major with rows `rowStride` apart (default `n`),
+  /// of which only the upper triangle is read (the lower triangle is used as workspace). Throws
+  /// `CancellationError` when the current task is cancelled (checked after each panel).
+  init(symmetric matrix: consuming [Double], dimension n: Int, rowStride: Int? = nil, bandwidth b: Int) throws {
+    let ld = rowStride ?? n
+    precondition(ld >= n && matrix.count == n * ld && b >= 1)
     dimension = n
     bandwidth = b
     var a = consume matrix
@@ -35,10 +44,10 @@ struct BandReduction {
     var band = [Double](repeating: 0, count: n * (b + 1))
     try a.withUnsafeMutableBufferPointer { a in
       let A = a.baseAddress!
-      if n > b + 1 { try Self.reduce(A, n: n, bandwidth: b, into: &q) }
+      if n > b + 1 { try Self.reduce(A, n: n, ld: ld, bandwidth: b, into: &q) }
       band.withUnsafeMutableBufferPointer { band in
         for r in 0..<n {
-          (band.baseAddress! + r * (b + 1)).update(from: A + r * n + r, count: min(b, n - 1 - r) + 1)
+          (band.baseAddress! + r * (b + 1)).update(from: A + r * ld + r, count: min(b, n - 1 - r) + 1)
         }
       }
     }
@@ -47,49 +56,49 @@ struct BandReduction {
   }
 
   private static func reduce(
-    _ A: UnsafeMutablePointer<Double>, n: Int, bandwidth b: Int, into q: inout BlockReflectorSequence
+    _ A: UnsafeMutablePointer<Double>, n: Int, ld: Int, bandwidth b: Int, into q: inout BlockReflectorSequence
   ) throws {
     // Panel vectors as rows [V; W; V] (so that [V; W] and [W; V] are both contiguous), Yᵀ = Tᵀ·V,
     // and the small factors: T, M = Yᵀ·X, the Gram matrix of V, and τ.
-    var workspace = [Double](repeating: 0, count: 4 * b * n + 3 * b * b + b)
+    var workspace = [Double](repeating: 0, count: 4 * b * ld + 3 * b * b + b)
     try workspace.withUnsafeMutableBufferPointer { workspace in
       let P = workspace.baseAddress!
-      let Y = P + 3 * b * n, T = Y + b * n, M = T + b * b, gram = M + b * b, tau = gram + b * b
+      let Y = P + 3 * b * ld, T = Y + b * ld, M = T + b * b, gram = M + b * b, tau = gram + b * b
       var j0 = 0
       while j0 + b < n - 1 {
         let s = j0 + b, m = n - s, k = min(b, m - 1)
-        let V = P, W = P + k * n
-        factorPanel(A + j0 * n + s, rowStride: n, rows: b, length: m, reflectors: k, tau: tau)
+        let V = P, W = P + k * ld
+        factorPanel(A + j0 * ld + s, rowStride: ld, rows: b, length: m, reflectors: k, tau: tau)
         for i in 0..<k {
-          let row = V + i * n, panelRow = A + (j0 + i) * n + s
+          let row = V + i * ld, panelRow = A + (j0 + i) * ld + s
           row.update(repeating: 0, count: i)
           row[i] = 1
           (row + i + 1).update(from: panelRow + i + 1, count: m - i - 1)
         }
-        HouseholderReflector.triangularFactor(V, ldv: n, count: k, length: m, tau: tau, into: T, ldt: b, gram: gram)
-        q.append(start: s, count: k, reflectors: V, ldv: n, factor: T, ldt: b)
+        HouseholderReflector.triangularFactor(V, ldv: ld, count: k, length: m, tau: tau, into: T, ldt: b, gram: gram)
+        q.append(start: s, count: k, reflectors: V, ldv: ld, factor: T, ldt: b)
 
         // Yᵀ = Tᵀ·Vᵀ-rows, Xᵀ = Yᵀ·A₂₂ (into W), M = Yᵀ·X, Wᵀ = Xᵀ − ½·M·V.
         Double.gemm(
-          transposeA: true, transposeB: false, m: k, n: m, k: k, alpha: 1, a: T, lda: b, b: V, ldb: n,
-          beta: 0, c: Y, ldc: n)
-        symmetricProduct(A + s * n + s, rowStride: n, order: m, rows: Y, count: k, ldy: n, into: W)
+          transposeA: true, transposeB: false, m: k, n: m, k: k, alpha: 1, a: T, lda: b, b: V, ldb: ld,
+          beta: 0, c: Y, ldc: ld)
+        symmetricProduct(A + s * ld + s, rowStride: ld, order: m, rows: Y, count: k, ldy: ld, into: W)
         Double.gemm(
-          transposeA: false, transposeB: true, m: k, n: k, k: m, alpha: 1, a: Y, lda: n, b: W, ldb: n,
+          transposeA: false, transposeB: true, m: k, n: k, k: m, alpha: 1, a: Y, lda: ld, b: W, ldb: ld,
           beta: 0, c: M, ldc: b)
         Double.gemm(
-          transposeA: false, transposeB: false, m: k, n: m, k: k, alpha: -0.5, a: M, lda: b, b: V, ldb: n,
-          beta: 1, c: W, ldc: n)
+          transposeA: false, transposeB: false, m: k, n: m, k: k, alpha: -0.5, a: M, lda: b, b: V, ldb: ld,
+          beta: 1, c: W, ldc: ld)
 
         // A₂₂ −= V·Wᵀ + W·Vᵀ = [V; W]ᵀ·[W; V], by blocks of rows (upper trapezoids).
-        for i in 0..<k { (P + (2 * k + i) * n).update(from: V + i * n, count: m) }
+        for i in 0..<k { (P + (2 * k + i) * ld).update(from: V + i * ld, count: m) }
         let tiles = (m + tileSize - 1) / tileSize
         forEachItem(tiles, costPerItem: tileSize * m * k) { tile in
           let r0 = tile * tileSize, rows = min(tileSize, m - r0)
           Double.gemm(
             transposeA: true, transposeB: false, m: rows, n: m - r0, k: 2 * k,
-            alpha: -1, a: P + r0, lda: n, b: W + r0, ldb: n,
-            beta: 1, c: A + (s + r0) * n + s + r0, ldc: n)
+            alpha: -1, a: P + r0, lda: ld, b: W + r0, ldb: ld,
+            beta: 1, c: A + (s + r0) * ld + s + r0, ldc: ld)
         }
         j0 += b
         try Task.checkCancellation()

@@ -60,21 +60,22 @@ public struct SymmetricEigendecomposition: Sendable {
     }
     let scale = powerOfTwoScale(for: largest)
     let half = 0.5 * scale
-    var a = [Double](repeating: 0, count: square)  // the reduction reads the upper triangle only
+    let ld = BandReduction.paddedStride(n)
+    var a = [Double](repeating: 0, count: n * ld)  // the reduction reads the upper triangle only
     matrix.withUnsafeBufferPointer { m in
       a.withUnsafeMutableBufferPointer { a in
         // In 64×64 tiles, so that the transposed reads stay in cache.
         for i0 in stride(from: 0, to: n, by: 64) {
           for j0 in stride(from: i0, to: n, by: 64) {
             for i in i0..<min(i0 + 64, n) {
-              for j in max(j0, i)..<min(j0 + 64, n) { a[i * n + j] = half * m[i * n + j] + half * m[j * n + i] }
+              for j in max(j0, i)..<min(j0 + 64, n) { a[i * ld + j] = half * m[i * n + j] + half * m[j * n + i] }
             }
           }
         }
       }
     }
 
-    let reduction = try BandReduction(symmetric: consume a, dimension: n, bandwidth: b)
+    let reduction = try BandReduction(symmetric: consume a, dimension: n, rowStride: ld, bandwidth: b)
     let chase = try BulgeChasing(band: reduction.band, dimension: n, bandwidth: b)
     var values = chase.diagonal
     var z = [Double](repeating: 0, count: square)
