@@ -20,7 +20,7 @@ extension TensorScalar {
     _ g: Conv2DGeometry, input: UnsafePointer<Self>, weight: UnsafePointer<Self>, output: UnsafeMutablePointer<Self>
   ) {
     precondition(g.isValid, "conv2d: invalid geometry \(g)")
-    let plan = Im2colPlan(g)
+    let plan = Im2colPlan.shared(g)
     let k = plan.rows, cols = plan.columnsPerImage, o = g.outChannels
     let inImage = g.inChannels * g.inHeight * g.inWidth, outImage = o * g.outHeight * g.outWidth
     guard g.batch > 0, outImage > 0 else { return }
@@ -56,7 +56,7 @@ extension TensorScalar {
     _ g: Conv2DGeometry, outputGrad: UnsafePointer<Self>, weight: UnsafePointer<Self>, inputGrad: UnsafeMutablePointer<Self>
   ) {
     precondition(g.isValid, "conv2dInputGrad: invalid geometry \(g)")
-    let plan = Im2colPlan(g)
+    let plan = Im2colPlan.shared(g)
     let k = plan.rows, cols = plan.columnsPerImage, o = g.outChannels
     let inImage = g.inChannels * g.inHeight * g.inWidth, outImage = o * g.outHeight * g.outWidth
     guard g.batch > 0, inImage > 0 else { return }
@@ -91,7 +91,7 @@ extension TensorScalar {
     _ g: Conv2DGeometry, input: UnsafePointer<Self>, outputGrad: UnsafePointer<Self>, weightGrad: UnsafeMutablePointer<Self>
   ) {
     precondition(g.isValid, "conv2dWeightGrad: invalid geometry \(g)")
-    let plan = Im2colPlan(g)
+    let plan = Im2colPlan.shared(g)
     let k = plan.rows, cols = plan.columnsPerImage, o = g.outChannels
     let inImage = g.inChannels * g.inHeight * g.inWidth, outImage = o * g.outHeight * g.outWidth
     guard o > 0, k > 0 else { return }

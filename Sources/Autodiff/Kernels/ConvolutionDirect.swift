@@ -16,7 +16,7 @@ extension TensorScalar {
   static func conv2dDirect(
     _ g: Conv2DGeometry, input: UnsafePointer<Self>, weight: UnsafePointer<Self>, output: UnsafeMutablePointer<Self>
   ) {
-    let plan = Im2colPlan(g), mr = GEMMTile.rows, w = Vector.scalarCount
+    let plan = Im2colPlan.shared(g), mr = GEMMTile.rows, w = Vector.scalarCount
     let taps = g.kernelHeight * g.kernelWidth, channels = g.inChannels, o = g.outChannels, k = channels * taps
     let s = plan.scratchCount, cols = plan.columnsPerImage, width = (cols + w - 1) / w * w
     let plane = g.inHeight * g.inWidth, inImage = channels * plane, outImage = o * g.outHeight * g.outWidth
@@ -58,7 +58,7 @@ extension TensorScalar {
     _ g: Conv2DGeometry, outputGrad: UnsafePointer<Self>, weight: UnsafePointer<Self>,
     inputGrad: UnsafeMutablePointer<Self>
   ) {
-    let plan = Im2colPlan(g), mr = GEMMTile.rows, w = Vector.scalarCount
+    let plan = Im2colPlan.shared(g), mr = GEMMTile.rows, w = Vector.scalarCount
     let taps = g.kernelHeight * g.kernelWidth, channels = g.inChannels, o = g.outChannels, k = o * taps
     let s = plan.scratchCount, cols = plan.columnsPerImage, pw = plan.phaseWidth
     let (oh, ow) = (g.outHeight, g.outWidth)

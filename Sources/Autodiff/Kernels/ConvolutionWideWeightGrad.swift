@@ -24,7 +24,7 @@ extension TensorScalar {
   ) {
     precondition(g.isValid, "conv2dWeightGradWide: invalid geometry \(g)")
     precondition(groups > 0 && g.inChannels % groups == 0, "conv2dWeightGradWide: \(g.inChannels) channels in \(groups) groups")
-    let plan = Im2colPlan(g), mr = GEMMTile.rows
+    let plan = Im2colPlan.shared(g), mr = GEMMTile.rows
     let taps = g.kernelHeight * g.kernelWidth, o = g.outChannels, channels = g.inChannels
     let outputs = g.outHeight * g.outWidth, rows = plan.scratchCount
     guard o > 0, channels > 0 else { return }
