@@ -102,50 +102,50 @@ extension TensorScalar {
           }
         }
       }
-    Parallel.forEachChunk(work.count, costPerItem: e * depth * positions) { range in
-      KernelScratch.with(Self.self, count: depth * positions + e * positions) { scratch in
-        let unfolded = scratch, result = scratch + depth * positions
-        var unfoldedPhase = -1
-        for item in range {
-          let (p, channel) = work[item], phase = phases[p], n = phase.positions, k = o * phase.taps.count
-          if unfoldedPhase != p {
-            // U for this phase: row (o, t), column (ty, tx).
-            for oc in 0..<o {
-              let source = outputGrad + oc * oh * ow
-              for (t, tap) in phase.taps.enumerated() {
-                let row = unfolded + (oc * phase.taps.count + t) * n
-                for ty in 0..<phase.rows {
-                  let sy = ty + tap.oy, line = row + ty * phase.columns
-                  guard sy >= 0, sy < oh else {
-                    line.initialize(repeating: 0, count: phase.columns)
-                    continue
-                  }
-                  for tx in 0..<phase.columns {
-                    let sx = tx + tap.ox
-                    line[tx] = sx >= 0 && sx < ow ? source[sy * ow + sx] : 0
+      Parallel.forEachChunk(work.count, costPerItem: e * depth * positions) { range in
+        KernelScratch.with(Self.self, count: depth * positions + e * positions) { scratch in
+          let unfolded = scratch, result = scratch + depth * positions
+          var unfoldedPhase = -1
+          for item in range {
+            let (p, channel) = work[item], phase = phases[p], n = phase.positions, k = o * phase.taps.count
+            if unfoldedPhase != p {
+              // U for this phase: row (o, t), column (ty, tx).
+              for oc in 0..<o {
+                let source = outputGrad + oc * oh * ow
+                for (t, tap) in phase.taps.enumerated() {
+                  let row = unfolded + (oc * phase.taps.count + t) * n
+                  for ty in 0..<phase.rows {
+                    let sy = ty + tap.oy, line = row + ty * phase.columns
+                    guard sy >= 0, sy < oh else {
+                      line.initialize(repeating: 0, count: phase.columns)
+                      continue
+                    }
+                    for tx in 0..<phase.columns {
+                      let sx = tx + tap.ox
+                      line[tx] = sx >= 0 && sx < ow ? source[sy * ow + sx] : 0
+                    }
                   }
                 }
               }
+              unfoldedPhase = p
             }
-            unfoldedPhase = p
-          }
-          let packed = regrouped + channel * perChannel + offsets[p]
-          let whole = phase.rows == h && phase.columns == w
-          let target = whole ? inputGrad + channel * plane : result
-          gemmPacked(
-            m: e, n: n, k: k, alpha: 1, a: MatrixView(packed, ld: k, transposed: false),
-            b: MatrixView(unfolded, ld: n, transposed: false), beta: 0,
-            c: MutableMatrixView(target, rowStride: whole ? c * plane : n, columnStride: 1))
-          guard !whole else { continue }
-          for k0 in 0..<e {
-            let base = inputGrad + (k0 * c + channel) * plane + phase.y0 * w + phase.x0, row = result + k0 * n
-            for ty in 0..<phase.rows {
-              for tx in 0..<phase.columns { base[ty * g.strideH * w + tx * g.strideW] = row[ty * phase.columns + tx] }
+            let packed = regrouped + channel * perChannel + offsets[p]
+            let whole = phase.rows == h && phase.columns == w
+            let target = whole ? inputGrad + channel * plane : result
+            gemmPacked(
+              m: e, n: n, k: k, alpha: 1, a: MatrixView(packed, ld: k, transposed: false),
+              b: MatrixView(unfolded, ld: n, transposed: false), beta: 0,
+              c: MutableMatrixView(target, rowStride: whole ? c * plane : n, columnStride: 1))
+            guard !whole else { continue }
+            for k0 in 0..<e {
+              let base = inputGrad + (k0 * c + channel) * plane + phase.y0 * w + phase.x0, row = result + k0 * n
+              for ty in 0..<phase.rows {
+                for tx in 0..<phase.columns { base[ty * g.strideH * w + tx * g.strideW] = row[ty * phase.columns + tx] }
+              }
             }
           }
         }
       }
-    }
     }
   }
 }
