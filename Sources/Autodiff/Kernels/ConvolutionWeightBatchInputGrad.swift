@@ -26,6 +26,8 @@ enum WeightBatchInputGrad {
     var positions: Int { rows * columns }
   }
 
+  /// The stride phases of `g`'s input, `s_h·s_w` of them (fewer for an input smaller than the
+  /// stride), each with the taps that reach it.
   static func phases(_ g: Conv2DGeometry) -> [Phase] {
     func offsets(_ start: Int, pad: Int, dilation: Int, stride: Int, kernel: Int) -> [(tap: Int, shift: Int)] {
       (0..<kernel).compactMap { i in

@@ -116,21 +116,28 @@ public struct DenseGram: Sendable {
   ) throws -> [Double] {
     let dx = jacobian.inputCount
     var gram = [Double](repeating: 0, count: dx * dx)
-    var start = 0
-    transposedSeconds = 0
-    while start < dx {
+    var seconds = 0.0
+    try forEachRowBlock(dx) { rows, basis in
+      var pass = 0.0
+      gram.replaceSubrange((rows.lowerBound * dx)..<(rows.upperBound * dx),
+                           with: jacobian.gramProducts(basis, transposedSeconds: &pass).scalars)
+      seconds += pass
+      progress?(0.85 * Double(rows.upperBound) / Double(dx))
+    }
+    transposedSeconds = seconds
+    return gram
+  }
+
+  /// Calls `body` for each block of at most ``rowsPerPass`` rows of `0..<dx` with the matching
+  /// rows of the identity (`[k, dx]`, the `e_i` of one batched pass). Cancellable between blocks.
+  static func forEachRowBlock(_ dx: Int, _ body: (Range<Int>, Tensor<Double>) throws -> Void) throws {
+    for start in stride(from: 0, to: dx, by: rowsPerPass) {
       try Task.checkCancellation()
-      let k = min(Self.rowsPerPass, dx - start)
+      let k = min(rowsPerPass, dx - start)
       var basis = Tensor<Double>(zeros: [k, dx])
       for r in 0..<k { basis.scalars[r * dx + start + r] = 1 }
-      var seconds = 0.0
-      let rows = jacobian.gramProducts(basis, transposedSeconds: &seconds)
-      transposedSeconds += seconds
-      gram.replaceSubrange((start * dx)..<((start + k) * dx), with: rows.scalars)
-      start += k
-      progress?(0.85 * Double(start) / Double(dx))
+      try body(start..<(start + k), basis)
     }
-    return gram
   }
 
   /// J·Jᵀ (row-major, both triangles) from the rows of J materialised in `T`; `jacobianDone` is
@@ -142,15 +149,10 @@ public struct DenseGram: Sendable {
     // J lives in recycled scratch (a new analysis reuses it instead of faulting in fresh pages);
     // every row is written by its pass.
     return try withScratchBuffer(of: T.self, count: dx * dtheta) { j in
-      var start = 0
-      while start < dx {
-        try Task.checkCancellation()
-        let k = min(Self.rowsPerPass, dx - start)
-        var basis = Tensor<Double>(zeros: [k, dx])
-        for r in 0..<k { basis.scalars[r * dx + start + r] = 1 }
-        jacobian.transposedProducts(basis, into: UnsafeMutableBufferPointer(rebasing: j[(start * dtheta)..<((start + k) * dtheta)]))
-        start += k
-        progress?(0.7 * Double(start) / Double(dx))
+      try forEachRowBlock(dx) { rows, basis in
+        jacobian.transposedProducts(
+          basis, into: UnsafeMutableBufferPointer(rebasing: j[(rows.lowerBound * dtheta)..<(rows.upperBound * dtheta)]))
+        progress?(0.7 * Double(rows.upperBound) / Double(dx))
       }
       try Task.checkCancellation()
       jacobianDone()

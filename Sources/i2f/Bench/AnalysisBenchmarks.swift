@@ -48,14 +48,14 @@ enum AnalysisBenchmarks {
   /// `S` (Float32: the products and J·Jᵀ in Float32, the eigendecomposition in Float64); the run
   /// with the median total, with its parts.
   static func convnet5DenseSpectrum<S: TensorScalar>(_: S.Type, key: String, parts: String) -> Benchmark {
-    denseSpectrum(S.self, key: key, group: "convnet5", summary: "dense J (784 rows), J·Jᵀ and its full eigendecomposition",
+    denseSpectrum(S.self, key: key, group: "convnet5", summary: "dense J·Jᵀ (784 rows of J) and its full eigendecomposition",
                   parts: parts, repeats: { max(3, $0 / 4) }, victim: CoreBenchmarks.convnet5Victim)
   }
 
   /// The dense path on convnet5 (13 classes, uniform weights, seed 0) and `photos:chelsea`
   /// (dx 3072, dθ 21 745), one run as in the anchors, with the time of each stage.
   static func photoDenseSpectrum<S: TensorScalar>(_: S.Type, key: String, parts: String) -> Benchmark {
-    denseSpectrum(S.self, key: key, group: "photo", summary: "dense J (3072 rows), J·Jᵀ and its eigendecomposition, convnet5 on photos:chelsea",
+    denseSpectrum(S.self, key: key, group: "photo", summary: "dense J·Jᵀ (3072 rows of J) and its eigendecomposition, convnet5 on photos:chelsea",
                   parts: parts, repeats: { _ in 1 }) {
       let network = try ModelSpec(.convnet5, inputShape: [3, 32, 32], classCount: 13).makeNetwork()
       let (image, label) = try BenchmarkData.chelsea()

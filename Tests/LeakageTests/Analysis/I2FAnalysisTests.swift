@@ -71,7 +71,16 @@ struct I2FAnalysisTests {
     let (u, v) = (try rows.solve(b), try products.solve(b))
     let error = zip(u, v).map { Swift.abs($0 - $1) }.max()!, scale = u.map(Swift.abs).max()!
     #expect(error <= (precision == .float32 ? 1e-2 : 1e-7) * scale)
-    #expect(DenseGram.GramMethod.automatic.resolved(for: jacobian) != .automatic)
+  }
+
+  /// `automatic` takes the second pass where it is cheaper (an MLP's pass costs a few dθ per
+  /// vector, far below 0.4·dx·dθ at dx = 64) and J with one GEMM where the GEMM is (one input).
+  @Test func automaticGramMethodFollowsTheCost() throws {
+    let wide = MixedJacobian<Double>(try TestVictims.make(.mlp, inputShape: [1, 8, 8], width: 16))
+    #expect(DenseGram.GramMethod.automatic.resolved(for: wide) == .products)
+    let single = MixedJacobian<Double>(try TestVictims.make(.mlp, inputShape: [1, 1, 1], width: 16))
+    #expect(DenseGram.GramMethod.automatic.resolved(for: single) == .rowsOfJ)
+    #expect(DenseGram.GramMethod.rowsOfJ.resolved(for: wide) == .rowsOfJ)
   }
 
   /// `--precision f32` forms J and J·Jᵀ in Float32 (the eigendecomposition stays Float64): on a
