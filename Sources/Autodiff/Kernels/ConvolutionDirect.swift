@@ -74,23 +74,26 @@ extension TensorScalar {
     // Channel planes of the result, `w` apart so a panel's lanes past the end stay in its plane.
     let ldp = s + w
     let cPanels = (channels + mr - 1) / mr
-    KernelScratch.with(Self.self, count: cPanels * mr * k) { packed in
+    KernelScratch.with(Self.self, count: cPanels * mr * k + o * mr * taps) { packed in
       KernelScratch.with(Int.self, count: k) { offsets in
-        // Steps of k ordered block by block: (tap of the block, output channel).
-        var step = 0
-        for block in blocks {
-          for t in block.taps {
-            let tapOffset = plan.tapOffsets[t]
-            for oc in 0..<o {
-              offsets[step] = oc * ldy + before - tapOffset
-              // W[oc, c, t] for the channels c of each panel: `taps` apart.
-              let src = weight + (oc * channels * taps + t)
-              for cp in 0..<cPanels {
-                let panel = packed + (cp * mr * k + step * mr), first = cp * mr, valid = min(mr, channels - first)
-                for r in 0..<valid { panel[r] = src[(first &+ r) &* taps] }
-                for r in valid..<mr { panel[r] = 0 }
+        // Per output channel and panel, W[oc, c, t] transposed to one `mr`-lane row per tap t
+        // (the channels c of the panel); the rows are then laid out in the order of the steps.
+        let byTap = packed + cPanels * mr * k
+        for cp in 0..<cPanels {
+          let first = cp * mr
+          for oc in 0..<o {
+            packPanel(weight + (oc * channels + first) * taps, rStride: taps, pStride: 1, valid: min(mr, channels - first),
+                      width: mr, kc: taps, into: byTap + oc * mr * taps)
+          }
+          // Steps of k ordered block by block: (tap of the block, output channel).
+          var step = 0
+          for block in blocks {
+            for t in block.taps {
+              for oc in 0..<o {
+                if cp == 0 { offsets[step] = oc * ldy + before - plan.tapOffsets[t] }
+                (packed + (cp * mr * k + step * mr)).update(from: byTap + (oc * taps + t) * mr, count: mr)
+                step += 1
               }
-              step += 1
             }
           }
         }

@@ -39,8 +39,24 @@ extension TensorScalar {
         }
       }
     } else if pStride == 1 {
-      // Each lane is a contiguous run along k: transpose, four lanes at a time.
+      // Each lane is a contiguous run along k: transpose, in square blocks of vectors, then four
+      // lanes at a time.
       var r = 0
+      if let side = BlockTranspose.side(scalarBytes: MemoryLayout<Self>.stride), kc >= side {
+        let whole = kc - kc % side
+        while r + side <= valid {
+          let s = src + r * rStride
+          var p = 0
+          while p < whole {
+            BlockTranspose.block(s + p, srcStride: rStride, panel + p * width + r, dstStride: width)
+            p += side
+          }
+          for p in whole..<kc {
+            for i in 0..<side { panel[p * width + r + i] = s[i * rStride + p] }
+          }
+          r += side
+        }
+      }
       while r + 4 <= valid {
         let s0 = src + r * rStride, s1 = s0 + rStride, s2 = s1 + rStride, s3 = s2 + rStride
         var d = panel + r
