@@ -72,6 +72,10 @@ import Testing
     Conv2DGeometry(batch: 2, inChannels: 2, inHeight: 11, inWidth: 9, outChannels: 3, kernelHeight: 3, kernelWidth: 2, strideH: 3, strideW: 2, padH: 2, padW: 1, dilationH: 2, dilationW: 3),
     Conv2DGeometry(batch: 12, inChannels: 12, inHeight: 10, inWidth: 10, outChannels: 12, kernelHeight: 3, kernelWidth: 3, strideH: 2, strideW: 1, padH: 2, padW: 2, dilationH: 2, dilationW: 3),
     Conv2DGeometry(batch: 2, inChannels: 64, inHeight: 8, inWidth: 8, outChannels: 4, kernelHeight: 3, kernelWidth: 3, padH: 2, padW: 2, dilationH: 2, dilationW: 2),
+    // One image's weight gradient unfolds windows as rows: a kernel too wide for one 8-lane copy,
+    // and one 6 wide (whose copy spills into the next channel's columns) with a 1-wide output.
+    Conv2DGeometry(batch: 1, inChannels: 2, inHeight: 8, inWidth: 12, outChannels: 3, kernelHeight: 3, kernelWidth: 9, strideH: 1, strideW: 2, padH: 1, padW: 4),
+    Conv2DGeometry(batch: 1, inChannels: 3, inHeight: 6, inWidth: 6, outChannels: 2, kernelHeight: 2, kernelWidth: 6),
   ]
 
   static func check<T: TensorScalar>(_: T.Type, _ g: Conv2DGeometry, tolerance: Double) {

@@ -7,7 +7,7 @@
 /// - input gradient: `colGrad = Wᵀ · dY` (dY spread onto the phase grid, zeros in the junk
 ///   columns), then `col2im`;
 /// - weight gradient: `dW += dY · colᵀ`, per-core partial sums added at the end; for a single
-///   image, one GEMM on an unfolding without junk columns (``TensorScalar/im2colDense(_:input:col:scratch:)``).
+///   image, one GEMM on its windows as rows (``TensorScalar/im2row(_:input:rows:ld:scratch:)``).
 ///
 /// Two shapes go elsewhere: batches of small images to the direct kernels (`ConvolutionDirect.swift`,
 /// no unfolding at all), and weight gradients with many input channels for few outputs (a batch
@@ -105,13 +105,14 @@ extension TensorScalar {
     }
     if g.batch == 1 {
       // One image (often against a batch of gradients stacked into O): dY is already the GEMM's
-      // left operand, and the unfolded input needs no junk columns.
+      // left operand, and the windows as rows are its right one.
       let outputs = g.outHeight * g.outWidth
-      KernelScratch.with(Self.self, count: k * outputs + plan.scratchCount) { scratch in
-        im2colDense(plan, input: input, col: scratch, scratch: scratch + k * outputs)
+      let ld = k + im2rowSlack
+      KernelScratch.with(Self.self, count: outputs * ld + im2rowScratchCount(g)) { scratch in
+        im2row(g, input: input, rows: scratch, ld: ld, scratch: scratch + outputs * ld)
         gemmDispatch(
           m: o, n: k, k: outputs, alpha: 1, a: MatrixView(outputGrad, ld: outputs, transposed: false),
-          b: MatrixView(scratch, ld: outputs, transposed: true), beta: 0,
+          b: MatrixView(scratch, ld: ld, transposed: false), beta: 0,
           c: MutableMatrixView(weightGrad, rowStride: k, columnStride: 1), parallel: true)
       }
       return

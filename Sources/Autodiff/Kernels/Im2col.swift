@@ -91,24 +91,54 @@ extension TensorScalar {
     }
   }
 
-  /// The unfolded matrix of one image without junk columns: `col` (`C·kh·kw` rows of `H'·W'`)
-  /// gets, in row `(c, i, j)`, input `(c, y·sh + i·dh − padH, x·sw + j·dw − padW)` (or 0) at column
-  /// `y·W' + x`. `scratch` holds ``Im2colPlan/scratchCount`` values.
+  /// The unfolding of one image transposed, one row per output: row `y·W' + x` of `rows` (stride
+  /// `ld ≥ C·kh·kw + ` ``im2rowSlack``) holds the window of output `(y, x)`, input
+  /// `(c, y·sh + i·dh − padH, x·sw + j·dw − padW)` (or 0) in column `(c, i, j)`; the last
+  /// ``im2rowSlack`` values of a row are overwritten with junk.
+  ///
+  /// A window row is a contiguous run of the zero-padded plane (for dilation 1): kernels up to 8
+  /// wide move each in one 4- or 8-lane copy, whose extra lanes the next kernel row (or channel, or the
+  /// slack) overwrites. As the right operand of a weight gradient's GEMM (`dW = dY · rows`) it is
+  /// read in place, where the unfolding by taps needed a transposing copy. `scratch` holds
+  /// ``im2rowScratchCount(_:)`` values.
   @_specialize(where Self == Float)
   @_specialize(where Self == Double)
-  static func im2colDense(
-    _ plan: Im2colPlan, input: UnsafePointer<Self>, col: UnsafeMutablePointer<Self>, scratch: UnsafeMutablePointer<Self>
+  static func im2row(
+    _ g: Conv2DGeometry, input: UnsafePointer<Self>, rows: UnsafeMutablePointer<Self>, ld: Int,
+    scratch: UnsafeMutablePointer<Self>
   ) {
-    let g = plan.g, taps = g.kernelHeight * g.kernelWidth, (oh, ow, pw) = (g.outHeight, g.outWidth, plan.phaseWidth)
-    let plane = g.inHeight * g.inWidth, outputs = oh * ow
-    zero(scratch, plan.scratchCount)
+    let (kh, kw, oh, ow) = (g.kernelHeight, g.kernelWidth, g.outHeight, g.outWidth), taps = kh * kw
+    let (sh, sw, dh, dw) = (g.strideH, g.strideW, g.dilationH, g.dilationW)
+    let pw = g.inWidth + 2 * g.padW, plane = g.inHeight * g.inWidth
+    let wide = dw == 1 && kw <= im2rowSlack
+    // The border is never written below, so one fill keeps it zero.
+    zero(scratch, im2rowScratchCount(g))
     for c in 0..<g.inChannels {
-      scatterToPhases(plan, plane: input + c * plane, phases: scratch)
-      for t in 0..<taps {
-        let src = scratch + plan.tapOffsets[t], dst = col + (c * taps + t) * outputs
-        for y in 0..<oh { copyElements(from: src + y * pw, to: dst + y * ow, count: ow) }
+      for y in 0..<g.inHeight {
+        copyElements(from: input + c * plane + y * g.inWidth, to: scratch + (y + g.padH) * pw + g.padW, count: g.inWidth)
+      }
+      for y in 0..<oh {
+        for i in 0..<kh {
+          let src = scratch + (y * sh + i * dh) * pw, dst = rows + y * ow * ld + c * taps + i * kw
+          if wide && kw <= 4 {
+            for x in 0..<ow { copyVector(SIMD4<Self>.self, src + x * sw, dst + x * ld) }
+          } else if wide {
+            for x in 0..<ow { copyVector(SIMD8<Self>.self, src + x * sw, dst + x * ld) }
+          } else {
+            for x in 0..<ow { for j in 0..<kw { dst[x * ld + j] = src[x * sw + j * dw] } }
+          }
+        }
       }
     }
+  }
+
+  /// Values past the `C·kh·kw` window values a row of ``im2row(_:input:rows:ld:scratch:)`` needs.
+  static var im2rowSlack: Int { 8 }
+
+  /// Values of scratch ``im2row(_:input:rows:ld:scratch:)`` needs: one zero-padded input plane,
+  /// and room for the last 8-lane copy to read past it.
+  static func im2rowScratchCount(_ g: Conv2DGeometry) -> Int {
+    (g.inHeight + 2 * g.padH) * (g.inWidth + 2 * g.padW) + im2rowSlack
   }
 
   /// The adjoint of ``im2col(_:input:images:col:ld:scratch:)``: sums every entry of `col` into the
