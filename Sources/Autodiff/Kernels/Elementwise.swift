@@ -178,17 +178,23 @@ struct BroadcastPlan {
 
   @usableFromInline
   init(_ aShape: [Int], _ bShape: [Int], _ outShape: [Int]) {
-    let rank = outShape.count
-    func aligned(_ s: [Int]) -> [Int] {
-      let padded = [Int](repeating: 1, count: rank - s.count) + s
-      let st = padded.rowMajorStrides
-      return (0..<rank).map { padded[$0] == 1 ? 0 : st[$0] }
+    // Same shapes (the common case in a backward pass): one run, and no arrays to build.
+    if aShape == bShape && aShape == outShape {
+      innerCount = outShape.elementCount
+      return
     }
-    let sA = aligned(aShape), sB = aligned(bShape)
-    // Dimensions from innermost outwards, merging neighbours that stay uniform.
+    // Dimensions from innermost outwards, merging neighbours that stay uniform. An operand's
+    // stride is 0 where it is broadcast (extent 1, or missing on the left).
+    let rank = outShape.count
     var dims: [(extent: Int, strideA: Int, strideB: Int)] = []
-    for i in stride(from: rank - 1, through: 0, by: -1) where outShape[i] != 1 {
-      let d = (extent: outShape[i], strideA: sA[i], strideB: sB[i])
+    var (runA, runB) = (1, 1)
+    for i in stride(from: rank - 1, through: 0, by: -1) {
+      let ea = i - (rank - aShape.count) >= 0 ? aShape[i - (rank - aShape.count)] : 1
+      let eb = i - (rank - bShape.count) >= 0 ? bShape[i - (rank - bShape.count)] : 1
+      let d = (extent: outShape[i], strideA: ea == 1 ? 0 : runA, strideB: eb == 1 ? 0 : runB)
+      runA *= ea
+      runB *= eb
+      if outShape[i] == 1 { continue }
       if let last = dims.last,
          d.strideA == last.strideA * last.extent, d.strideB == last.strideB * last.extent {
         dims[dims.count - 1] = (last.extent * d.extent, last.strideA, last.strideB)

@@ -28,9 +28,7 @@ extension Tensor {
           if so == 1 {
             for i in 0..<n { dst[i] += src[i] }
           } else {
-            var s: Scalar = 0
-            for i in 0..<n { s += src[i] }
-            dst[0] += s
+            dst[0] += Scalar.sum(src, n)
           }
         }
       }
@@ -80,5 +78,26 @@ extension Tensor {
       }
     }
     return keepDims ? result : result.reshaped(shape.enumerated().filter { $0.offset != a }.map(\.element))
+  }
+}
+
+extension TensorScalar {
+  /// The sum of `n` values, in vector-wide partial sums (a plain loop chains every addition
+  /// through one register, four cycles each).
+  @inline(__always)
+  static func sum(_ p: UnsafePointer<Self>, _ n: Int) -> Self {
+    let w = HalfVector.scalarCount
+    var partial = HalfVector()
+    var i = 0
+    while i + w <= n {
+      partial += UnsafeRawPointer(p + i).loadUnaligned(as: HalfVector.self)
+      i += w
+    }
+    var total = partial.sum()
+    while i < n {
+      total += p[i]
+      i += 1
+    }
+    return total
   }
 }
