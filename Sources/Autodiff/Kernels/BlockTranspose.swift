@@ -4,8 +4,9 @@
 ///
 /// The blocks are 8×8 for 4-byte scalars (one AVX `SIMD8<Float>` per row) and 4×4 for 8-byte
 /// ones (`SIMD4<Double>`). Values are moved bit for bit (no arithmetic), so the same code serves
-/// any scalar of that size. Each stage below is one AVX shuffle per output row (unpack, in-lane
-/// shuffle, 128-bit lane permute), written as lane lists that LLVM lowers to those instructions.
+/// any scalar of that size. The stages are written as the lane lists of AVX's unpack and shuffle
+/// instructions; LLVM merges them into a shuffle sequence of its own (about 70 instructions per
+/// 8×8 block on AVX2, against 64 loads, 64 stores and their addressing for scalar copies).
 enum BlockTranspose {
   /// Side of the square block for scalars of `stride` bytes, or nil when there is no vector
   /// transpose for that size.
