@@ -4,7 +4,8 @@
 # Builds i2f in release, then runs `i2f bench --json`, the PyTorch anchor and the JAX anchor back
 # to back N times (interleaved, so that a change in the machine's load hits all three alike),
 # and prints for every key the median of each (and its spread, min–max) and the ratios
-# peer / i2f, where each side's figure is the faster of its float32 and float64 runs.
+# peer / i2f, where each side's figure is the faster of its float32 and float64 runs (i2f's dense
+# spectra run in f64 by default; their float32 figure is the `…_f32_ms` key of `--precision f32`).
 # Dev-time only: needs python3 (json only) plus, for the anchors, torch and jax.
 #
 #   Scripts/bench_side_by_side.sh [N] [GROUPS]     # defaults: 3 runs, convnet5,photo
@@ -56,13 +57,19 @@ def cell(side, key):
         return "—"
     return f"{statistics.median(xs):.4g} ({min(xs):.3g}–{max(xs):.3g})"
 
+def twins(key):
+    """The other-precision keys of a key: its _f64 twin, and for i2f's dense spectra (f64 by
+    default) the --precision f32 run, `…_f32_ms`."""
+    return [key + "_f64"] + ([key[:-3] + "_f32_ms"] if key.endswith("_ms") else [])
+
 def best(side, key):
-    """The faster of the float32 key and its _f64 twin (times: smaller is better)."""
-    xs = [m for m in (median(side, key), median(side, key + "_f64")) if m is not None]
+    """The fastest of a key and its twins (times: smaller is better)."""
+    xs = [m for m in (median(side, k) for k in [key] + twins(key)) if m is not None]
     return min(xs) if xs else None
 
 skip = {"cores", "threads", "torch", "jax"}
-keys = [k for k in runs["i2f"][0] if k not in skip and not k.endswith("_f64") and not k.endswith("_gflops")]
+twinned = {t for k in runs["i2f"][0] for t in twins(k)}
+keys = [k for k in runs["i2f"][0] if k not in skip and k not in twinned and not k.endswith("_gflops")]
 keys += [k for side in ("torch", "jax") for k in runs[side][0]
          if k not in skip and not k.endswith("_f64") and not k.endswith("_compile_s") and k not in keys and median("i2f", k) is not None]
 print(f"medians of {n} runs (min–max); ratio = peer's faster of f32/f64 ÷ i2f's faster")
@@ -71,7 +78,7 @@ for key in keys:
     mine = best("i2f", key)
     ratios = [f"{best(p, key) / mine:.2f}" if mine and best(p, key) else "—" for p in ("torch", "jax")]
     print(f"{key:32} {cell('i2f', key):>24} {cell('torch', key):>24} {cell('jax', key):>24} {ratios[0]:>10} {ratios[1]:>8}")
-    for twin in (key + "_f64",):
+    for twin in twins(key):
         if any(numbers(s, twin) for s in ("i2f", "torch", "jax")):
             print(f"{'  ' + twin:32} {cell('i2f', twin):>24} {cell('torch', twin):>24} {cell('jax', twin):>24}")
 EOF
