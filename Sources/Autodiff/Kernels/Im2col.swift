@@ -119,13 +119,18 @@ extension TensorScalar {
       }
       for y in 0..<oh {
         for i in 0..<kh {
-          let src = scratch + (y * sh + i * dh) * pw, dst = rows + y * ow * ld + c * taps + i * kw
-          if wide && kw <= 4 {
-            for x in 0..<ow { copyVector(SIMD4<Self>.self, src + x * sw, dst + x * ld) }
-          } else if wide {
-            for x in 0..<ow { copyVector(SIMD8<Self>.self, src + x * sw, dst + x * ld) }
-          } else {
-            for x in 0..<ow { for j in 0..<kw { dst[x * ld + j] = src[x * sw + j * dw] } }
+          // Along the output row: the window moves `sw` in the plane, the row `ld` in `rows`.
+          var src = UnsafePointer(scratch + (y * sh + i * dh) * pw), dst = rows + y * ow * ld + c * taps + i * kw
+          for _ in 0..<ow {
+            if wide && kw <= 4 {
+              copyVector(SIMD4<Self>.self, src, dst)
+            } else if wide {
+              copyVector(SIMD8<Self>.self, src, dst)
+            } else {
+              for j in 0..<kw { dst[j] = src[j * dw] }
+            }
+            src += sw
+            dst += ld
           }
         }
       }
