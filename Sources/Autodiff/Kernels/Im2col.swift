@@ -97,9 +97,9 @@ extension TensorScalar {
   /// ``im2rowSlack`` values of a row are overwritten with junk.
   ///
   /// A window row is a contiguous run of the zero-padded plane (for dilation 1): kernels up to 8
-  /// wide move each in one 4- or 8-lane copy, whose extra lanes the next kernel row (or channel, or the
-  /// slack) overwrites. As the right operand of a weight gradient's GEMM (`dW = dY · rows`) it is
-  /// read in place, where the unfolding by taps needed a transposing copy. `scratch` holds
+  /// wide move each in one 4- or 8-lane copy, whose extra lanes the next kernel row (or channel,
+  /// or the slack) overwrites. As the right operand of a weight gradient's GEMM (`dW = dY · rows`)
+  /// it is read in place, where the unfolding by taps needed a transposing copy. `scratch` holds
   /// ``im2rowScratchCount(_:)`` values.
   @_specialize(where Self == Float)
   @_specialize(where Self == Double)
