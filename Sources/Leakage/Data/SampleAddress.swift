@@ -116,6 +116,11 @@ public struct SampleAddress: Sendable, Equatable, CustomStringConvertible {
         guard allowNames, allowed else {
           throw fail("\"\(token)\" is not an index (N), a range (N-M) or an item name")
         }
+        // A leading combining mark would fuse with the `:` or `,` written before the name into one
+        // character, and the canonical text would no longer split where it was joined.
+        if let first = token.unicodeScalars.first, first.properties.generalCategory.isCombiningMark {
+          throw fail("item name \"\(token)\" starts with a combining mark")
+        }
         items.append(.name(token))
         total += 1
       }
@@ -139,4 +144,9 @@ public struct SampleAddress: Sendable, Equatable, CustomStringConvertible {
 extension Character {
   /// `0`…`9` only (not other Unicode digits).
   var isASCIIDigit: Bool { isASCII && isWholeNumber }
+}
+
+extension Unicode.GeneralCategory {
+  /// Nonspacing, spacing and enclosing marks: scalars that attach to the character before them.
+  var isCombiningMark: Bool { self == .nonspacingMark || self == .spacingMark || self == .enclosingMark }
 }

@@ -33,11 +33,24 @@ struct SampleAddressTests {
     }
   }
 
+  /// Found by the fuzzer: `%/1: ۢ` (a space, then the combining mark U+06E2) parsed as the file
+  /// `%/1` with the item name `ۢ`, whose canonical text `%/1:ۢ` fuses the colon and the mark into
+  /// one character and so parsed back as a file path without items.
+  @Test("a combining mark after the colon stays part of a file path and round-trips")
+  func combiningMarkAfterColon() throws {
+    for text in ["%/1: \u{6E2}", "%/1:\u{6E2}", "x/y:a, \u{6E2}b"] {
+      let address = try SampleAddress(parsing: text)
+      #expect(address == SampleAddress(source: .file(text), items: nil), "\(text)")
+      #expect(try SampleAddress(parsing: address.description) == address, "\(text)")
+    }
+  }
+
   @Test("bad addresses give one-line errors saying what is valid", arguments: [
     ("", "empty"), ("digits", "no image selected"), ("digits:", "no image selected"), ("mnist", "mnist:INDEX"),
     ("cats:1", "valid: digits, faces, photos, mnist, mnist-train, cifar10, cifar10-train"),
     ("digits:-1", "negative index"), ("digits:3-1", "ends before it starts"), ("digits:1,,2", "empty item"),
     ("digits:0-5000", "more than 1024"), ("digits:a b", "not an index"), ("digits:99999999999999999999", "too large"),
+    ("photos:a, \u{6E2}b", "starts with a combining mark"), ("photos: \u{6E2}", "starts with a combining mark"),
   ])
   func invalid(text: String, phrase: String) {
     let error = #expect(throws: DataError.self) { try SampleAddress(parsing: text) }
